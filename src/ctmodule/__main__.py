@@ -1,0 +1,3 @@
+from ctmodule.cli import main
+
+raise SystemExit(main())

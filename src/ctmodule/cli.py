@@ -1,0 +1,51 @@
+"""The ``ctmodule`` command line.
+
+Subcommands are registered in ``_COMMANDS`` as ``name -> "module:function"``;
+each module provides ``add_arguments(parser)`` and ``run(args) -> int``.
+Modules are imported only when their command runs, so ``ctmodule --help``
+stays fast and a missing optional dependency only affects its own command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from ctmodule import __version__
+
+# name: (module, one-line help)
+_COMMANDS: dict[str, tuple[str, str]] = {
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ctmodule",
+        description=(
+            "Tools for the teaching module on terrorism, counter-terrorism and "
+            "securitisation in Central Asia: validate the data, release exercises, grade submissions."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"ctmodule {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (module, help_text) in _COMMANDS.items():
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.set_defaults(_module=module)
+        # argument definitions live with the command; importing them is cheap
+        importlib.import_module(module).add_arguments(p)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return 0
+    module = importlib.import_module(args._module)
+    try:
+        return int(module.run(args) or 0)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
