@@ -1,0 +1,77 @@
+"""Figures for the book: render a matplotlib figure once and hand it to MyST-NB's glue.
+
+A chapter builds a figure with a plotting helper, then calls :func:`glue_figure`.
+The markdown cell that follows places it with its caption and alt text::
+
+    ```{glue:figure} fig-02-instruments-by-decade
+    :name: fig-02-instruments-by-decade
+    :alt: Bar chart of ... (say what the figure shows, with its key numbers)
+
+    Caption, with the data source.
+    ```
+
+Rendering to SVG and PNG here (rather than relying on the kernel's inline backend)
+makes the output independent of the matplotlib backend, so a figure looks the same
+in JupyterLab, under nbval and in the built book.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+
+# A palette distinguishable by readers with colour-vision deficiencies (Okabe & Ito).
+PALETTE = [
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#CC79A7",
+    "#56B4E9",
+    "#D55E00",
+    "#F0E442",
+    "#000000",
+]
+
+
+class RenderedFigure:
+    """A matplotlib figure rendered to SVG and PNG, displayable by IPython and glue."""
+
+    def __init__(self, fig, *, dpi: int = 110):
+        buf = io.BytesIO()
+        fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
+        self.svg = buf.getvalue().decode("utf-8")
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+        self.png = buf.getvalue()
+        w, h = fig.get_size_inches()
+        self.size = (w, h)
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {
+            "image/svg+xml": self.svg,
+            "image/png": base64.b64encode(self.png).decode("ascii"),
+            "text/plain": f"<figure {self.size[0]:.1f}x{self.size[1]:.1f} in>",
+        }
+
+
+def new_figure(width: float = 7.5, height: float = 4.0):
+    """Return ``(fig, ax)`` with the module's style, on a non-interactive canvas."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width, height), layout="constrained")
+    ax = fig.add_subplot()
+    ax.spines[["top", "right"]].set_visible(False)
+    return fig, ax
+
+
+def glue_figure(name: str, fig, *, display: bool = True) -> RenderedFigure:
+    """Render ``fig`` and glue it under ``name`` for a ``{glue:figure}`` directive.
+
+    ``display=True`` also shows it in the notebook (tag the cell ``remove-cell`` or
+    ``remove-output`` so that the book shows it only once, with its caption).
+    """
+    from myst_nb import glue
+
+    rendered = RenderedFigure(fig)
+    glue(name, rendered, display=display)
+    return rendered
