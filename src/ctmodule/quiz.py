@@ -1,0 +1,130 @@
+"""Self-check quizzes, kept as data in ``quizzes/<chapter>.json`` and rendered with jupyterquiz.
+
+A quiz file is a JSON list of questions in jupyterquiz's format::
+
+    [
+      {"question": "Which instrument ...?",
+       "type": "multiple_choice",            # one correct answer (or "many_choice": several)
+       "answers": [
+         {"answer": "UNSC resolution 1566", "correct": true,  "feedback": "Yes: ..."},
+         {"answer": "UNGA resolution 49/60", "correct": false, "feedback": "No: ..."}
+       ]},
+      {"question": "How many universal instruments ...?",
+       "type": "numeric", "precision": 0,
+       "answers": [
+         {"type": "value", "value": 19, "correct": true,  "feedback": "Right: ..."},
+         {"type": "range", "range": [12, 18], "correct": false, "feedback": "..."},
+         {"type": "default", "feedback": "..."}
+       ]}
+    ]
+
+:func:`load` checks a file and names the file, question and answer of any
+problem; :func:`show` renders it. The questions are embedded in the page
+(no URL, no kernel needed once rendered), so quizzes answer in the static
+book with no network.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ctmodule.paths import repo_root
+
+CHOICE_TYPES = {"multiple_choice", "many_choice"}
+TYPES = CHOICE_TYPES | {"numeric"}
+
+# Colours with at least 4.5:1 contrast for white text (WCAG AA), distinguishable from each other.
+COLORS = {
+    "--jq-multiple-choice-bg": "#1f3a68",
+    "--jq-many-choice-bg": "#6b2d5c",
+    "--jq-numeric-bg": "#1f4f3a",
+    "--jq-string-bg": "#4c1a57",
+    "--jq-mc-button-bg": "#fafafa",
+    "--jq-mc-button-border": "#6b6b6b",
+    "--jq-mc-button-inset-shadow": "#555555",
+    "--jq-numeric-input-bg": "#ffffff",
+    "--jq-numeric-input-label": "#101010",
+    "--jq-numeric-input-shadow": "#999999",
+    "--jq-incorrect-color": "#ffd6d6",
+    "--jq-correct-color": "#c8f7c5",
+    "--jq-text-color": "#ffffff",
+    "--jq-link-color": "#cfe0ff",
+}
+
+
+class QuizError(ValueError):
+    """A quiz file is missing or malformed."""
+
+
+def quiz_path(chapter: str, folder: str | Path | None = None) -> Path:
+    folder = Path(folder) if folder is not None else repo_root() / "quizzes"
+    return folder / f"{chapter}.json"
+
+
+def _check_question(q, where: str) -> list[str]:
+    problems = []
+    if not isinstance(q, dict):
+        return [f"{where}: a question must be an object"]
+    if not str(q.get("question", "")).strip():
+        problems.append(f"{where}: 'question' text is missing")
+    qtype = q.get("type")
+    if qtype not in TYPES:
+        problems.append(f"{where}: 'type' must be one of {sorted(TYPES)}, got {qtype!r}")
+    answers = q.get("answers")
+    if not isinstance(answers, list) or len(answers) < 2 and qtype in CHOICE_TYPES:
+        problems.append(f"{where}: needs a list of at least two 'answers'")
+        return problems
+    if not answers:
+        problems.append(f"{where}: needs at least one answer")
+        return problems
+    correct = 0
+    for j, a in enumerate(answers, start=1):
+        w = f"{where}, answer {j}"
+        if not isinstance(a, dict):
+            problems.append(f"{w}: an answer must be an object")
+            continue
+        if not str(a.get("feedback", "")).strip():
+            problems.append(f"{w}: every answer needs 'feedback' that explains it")
+        if qtype in CHOICE_TYPES and not str(a.get("answer", "")).strip():
+            problems.append(f"{w}: 'answer' text is missing")
+        if qtype == "numeric" and a.get("type") not in {"value", "range", "default"}:
+            problems.append(f"{w}: numeric answers have type value, range or default")
+        if a.get("correct") is True:
+            correct += 1
+    if qtype == "multiple_choice" and correct != 1:
+        problems.append(f"{where}: a multiple_choice question needs exactly one correct answer, has {correct}")
+    if qtype in {"many_choice", "numeric"} and correct < 1:
+        problems.append(f"{where}: needs at least one correct answer")
+    return problems
+
+
+def load(chapter: str, folder: str | Path | None = None, *, min_questions: int = 3) -> list[dict]:
+    """Load and check the quiz of ``chapter`` (e.g. ``"03-comparing-definitions"``)."""
+    path = quiz_path(chapter, folder)
+    if not path.is_file():
+        raise QuizError(f"{path}: no quiz file for chapter {chapter!r}")
+    try:
+        questions = json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise QuizError(f"{path}: not UTF-8 ({exc.reason} at byte {exc.start})") from None
+    except json.JSONDecodeError as exc:
+        raise QuizError(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
+    if not isinstance(questions, list):
+        raise QuizError(f"{path}: expected a list of questions")
+    problems = []
+    if len(questions) < min_questions:
+        problems.append(f"{path}: {len(questions)} questions, at least {min_questions} expected")
+    for i, q in enumerate(questions, start=1):
+        problems += _check_question(q, f"{path}: question {i}")
+    if problems:
+        raise QuizError("\n".join(problems))
+    return questions
+
+
+def show(chapter: str, folder: str | Path | None = None, *, shuffle_answers: bool = False):
+    """Render the chapter's quiz in the notebook (and, once executed, in the static book)."""
+    from jupyterquiz import display_quiz
+
+    questions = load(chapter, folder)
+    display_quiz(questions, shuffle_answers=shuffle_answers, colors=COLORS, max_width=720)
