@@ -1,0 +1,425 @@
+"""Source criticism with the ``claims`` table: what other sources say about the seed texts.
+
+Each row of ``data/claims.csv`` is one factual claim made by one of the two seed texts
+(``seed_source_id``), with a verdict (``status``: confirmed, differs or unverified), the
+sources it was checked against (``checked_against``: source ids separated by ``;``) and a
+``note`` saying what those sources show. The helpers here count, list and plot those rows
+for chapter 7 (weighing the evidence).
+
+Every function takes the tables as arguments so that it can be tested on small frames;
+left out, they are loaded from the data package with :func:`ctmodule.data.load`.
+"""
+
+from __future__ import annotations
+
+import re
+
+STATUSES = ("confirmed", "differs", "unverified")
+"""The verdicts a claim can have, in the order used by tables and figures."""
+
+STATUS_LABELS = {
+    "confirmed": "Confirmed by other sources",
+    "differs": "Other sources differ",
+    "unverified": "Not verified",
+}
+
+SOURCE_GROUPS = ("government", "international organisation", "NGO", "media", "academic", "other")
+"""The groups :func:`source_group` sorts a source's ``type`` into, in display order."""
+
+# Exact values of ``sources.type`` in the data package, and how they are grouped.
+_TYPE_GROUPS = {
+    "news": "media",
+    "seed": "media",
+    "ngo": "NGO",
+    "academic": "academic",
+    "dataset": "academic",
+}
+# Types whose group depends on who issued the source: a state or an international body.
+_ISSUER_TYPES = {"legal", "official", "other"}
+_GOVERNMENT_AUTHOR = re.compile(
+    r"republic of kazakhstan|kazakh|strategy2050|national security committee|^united states|united kingdom",
+    re.IGNORECASE,
+)
+_IO_AUTHOR = re.compile(
+    r"united nations|\bunodc\b|\bohchr\b|high commissioner|organi[sz]ation (of|for)|shanghai cooperation|"
+    r"commonwealth of independent|european (parliament|union)|council of europe|international civil aviation|"
+    r"international atomic|turkic|\bosce\b|\bicao\b|\biaea\b",
+    re.IGNORECASE,
+)
+# For free-text types (not in the tables above): the first group whose pattern matches wins.
+_GROUP_PATTERNS = (
+    ("international organisation", r"intergovernmental|international org|\bigo\b|united nations|\bun\b|osce"),
+    ("NGO", r"\bngo\b|non-?governmental|civil society|human rights|advocacy"),
+    ("government", r"gov|official|state|ministry|legal|law|legislation|court|treaty|parliament"),
+    ("media", r"media|news|press|journalis|blog|opinion|op-?ed|magazine|broadcast"),
+    ("academic", r"academ|scholar|journal|book|university|research|think[- ]?tank|report"),
+)
+
+
+def _load(name: str):
+    from ctmodule import data
+
+    return data.load(name)
+
+
+def _text(value) -> str:
+    """A cell as text, with missing values (None, NaN, pd.NA) as the empty string."""
+    try:
+        import pandas as pd
+
+        if value is None or pd.isna(value):
+            return ""
+    except (TypeError, ValueError):
+        pass
+    return str(value)
+
+
+def split_ids(value) -> list[str]:
+    """Split a ``;``-separated list of source ids; blanks and missing values give ``[]``.
+
+    >>> split_ids("SRC-01; SRC-02;")
+    ['SRC-01', 'SRC-02']
+    """
+    if value is None:
+        return []
+    try:
+        import pandas as pd
+
+        if pd.isna(value):
+            return []
+    except (TypeError, ValueError):
+        pass
+    return [part.strip() for part in str(value).split(";") if part.strip()]
+
+
+def _check_statuses(claims) -> None:
+    bad = sorted(set(claims["status"].dropna().astype(str).str.strip()) - set(STATUSES))
+    if bad:
+        raise ValueError(f"unknown claim status {bad}; expected one of {list(STATUSES)}")
+
+
+_PERSON_TYPES = {"academic", "seed"}
+
+
+def _who(author: str, source_type: str) -> str:
+    """Surnames for people ("Brletich", "A and B", "A et al."), the full name for organisations."""
+    author = re.sub(r"\s*\(as reproduced\)", "", author).strip()
+    names = [n.strip() for n in re.split(r"\s+and\s+|;|&", author) if n.strip()]
+    if not names:
+        return author
+    people = source_type.strip().lower() in _PERSON_TYPES or any("," in n for n in names)
+    if not people:
+        return author
+    surnames = [n.split(",")[0].strip() if "," in n else n.split()[-1] for n in names]
+    if len(surnames) == 1:
+        return surnames[0]
+    if len(surnames) == 2:
+        return f"{surnames[0]} and {surnames[1]}"
+    return f"{surnames[0]} et al."
+
+
+def seed_label(source_id: str, sources=None) -> str:
+    """A short label for a source, ``Author (year)``, from the ``sources`` table.
+
+    People (authors written ``Surname, First``, or academic work and the seeds) are named
+    by surname: ``Brletich (2017)``, ``Heathershaw and Montgomery (2014)``; organisations
+    keep their full name: ``Freedom House (2014)``. Falls back to the publisher when the
+    author is empty, and to the source id when the source is not in the table.
+    """
+    if sources is None:
+        sources = _load("sources")
+    rows = sources[sources["source_id"].astype(str) == str(source_id)]
+    if rows.empty:
+        return str(source_id)
+    row = rows.iloc[0]
+    author = _text(row.get("author")).strip()
+    if not author:
+        author = _text(row.get("publisher")).strip() or str(source_id)
+    who = _who(author, _text(row.get("type")))
+    year = _text(row.get("year")).strip()
+    if year.endswith(".0"):
+        year = year[:-2]
+    return f"{who} ({year})" if year else who
+
+
+source_label = seed_label
+
+
+def seed_order(seed_ids, sources) -> list[str]:
+    """The seed ids in publication order (year, then id): seed 1 is the older text."""
+
+    def key(sid):
+        rows = sources[sources["source_id"].astype(str) == str(sid)]
+        year = _text(rows.iloc[0].get("year")).strip() if not rows.empty else ""
+        try:
+            return (int(float(year)), str(sid))
+        except ValueError:
+            return (10**6, str(sid))
+
+    return sorted((str(s) for s in seed_ids), key=key)
+
+
+def status_by_seed(claims=None):
+    """Count the claims of each seed text by verdict.
+
+    Returns a DataFrame indexed by ``seed_source_id`` with one integer column per status
+    (always all three, in :data:`STATUSES` order) and a ``total`` column.
+    """
+    import pandas as pd
+
+    if claims is None:
+        claims = _load("claims")
+    _check_statuses(claims)
+    status = claims["status"].astype(str).str.strip()
+    table = pd.crosstab(claims["seed_source_id"].astype(str), status)
+    table = table.reindex(columns=list(STATUSES), fill_value=0).astype(int)
+    table["total"] = table.sum(axis=1)
+    table.index.name = "seed_source_id"
+    table.columns.name = None
+    return table
+
+
+def plot_status_by_seed(claims=None, sources=None):
+    """Horizontal stacked bars: the claims of each seed text by verdict.
+
+    Seeds are numbered in publication order (``Seed 1: Brletich (2017)``).
+
+    Returns the matplotlib figure (place it with :func:`ctmodule.figures.glue_figure`).
+    """
+    from ctmodule.figures import PALETTE, new_figure
+
+    table = status_by_seed(claims)
+    if sources is None:
+        sources = _load("sources")
+    table = table.loc[seed_order(table.index, sources)]
+    labels = [f"Seed {i}: {seed_label(sid, sources)}" for i, sid in enumerate(table.index, start=1)]
+    colours = {"confirmed": PALETTE[2], "differs": PALETTE[5], "unverified": PALETTE[4]}
+    hatches = {"confirmed": "", "differs": "//", "unverified": ".."}
+
+    fig, ax = new_figure(7.5, 1.2 + 0.8 * len(table))
+    left = [0] * len(table)
+    for status in STATUSES:
+        values = table[status].tolist()
+        bars = ax.barh(
+            labels,
+            values,
+            left=left,
+            color=colours[status],
+            hatch=hatches[status],
+            edgecolor="white",
+            label=STATUS_LABELS[status],
+        )
+        for bar, value in zip(bars, values, strict=True):
+            if value:
+                ax.text(
+                    bar.get_x() + bar.get_width() / 2,
+                    bar.get_y() + bar.get_height() / 2,
+                    str(value),
+                    ha="center",
+                    va="center",
+                    color="black",
+                    fontsize=10,
+                    bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none"},
+                )
+        left = [a + b for a, b in zip(left, values, strict=True)]
+    ax.invert_yaxis()
+    ax.set_xlabel("Number of claims checked")
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.35 if len(table) < 3 else -0.2), ncol=3,
+              frameon=False)
+    return fig
+
+
+def contradicted(claims=None, sources=None):
+    """The claims that other sources contradict (status ``differs``), with what they say.
+
+    Returns a DataFrame with the columns ``claim_id``, ``seed`` (a short label),
+    ``claim``, ``what other sources show`` (the note) and ``checked against`` (the
+    sources' short labels joined by ``; ``), in ``claim_id`` order.
+    """
+    import pandas as pd
+
+    if claims is None:
+        claims = _load("claims")
+    if sources is None:
+        sources = _load("sources")
+    _check_statuses(claims)
+    rows = claims[claims["status"].astype(str).str.strip() == "differs"].sort_values("claim_id")
+    out = pd.DataFrame(
+        {
+            "claim_id": rows["claim_id"].astype(str),
+            "seed": [seed_label(s, sources) for s in rows["seed_source_id"]],
+            "claim": rows["claim"].astype(str),
+            "what other sources show": [_text(v) for v in rows["note"]],
+            "checked against": [
+                "; ".join(source_label(s, sources) for s in split_ids(v)) for v in rows["checked_against"]
+            ],
+        }
+    )
+    return out.reset_index(drop=True)
+
+
+def find_claims(pattern: str, claims=None):
+    """The claims whose text or note contains ``pattern`` (case-insensitive, plain text).
+
+    A convenience for notebooks: ``find_claims("Khalabuzar")`` finds a claim without
+    knowing its id. Returns the matching rows of ``claims`` in ``claim_id`` order.
+    """
+    if claims is None:
+        claims = _load("claims")
+    text = [f"{_text(c)} {_text(n)}" for c, n in zip(claims["claim"], claims["note"], strict=True)]
+    import pandas as pd
+
+    text = pd.Series(text, index=claims.index)
+    hits = claims[text.str.contains(pattern, case=False, regex=False)]
+    return hits.sort_values("claim_id").reset_index(drop=True)
+
+
+def sources_for_claim(claim_id: str, claims=None, sources=None):
+    """The rows of ``sources`` that a claim was checked against, in the order listed.
+
+    Raises ``KeyError`` for an unknown claim id. A listed source id that is missing from
+    ``sources`` still gets a row (with empty fields), so that a gap in the data shows.
+    """
+    if claims is None:
+        claims = _load("claims")
+    if sources is None:
+        sources = _load("sources")
+    match = claims[claims["claim_id"].astype(str) == str(claim_id)]
+    if match.empty:
+        raise KeyError(f"no claim with claim_id {claim_id!r}")
+    ids = split_ids(match.iloc[0]["checked_against"])
+    indexed = sources.assign(source_id=sources["source_id"].astype(str)).drop_duplicates("source_id")
+    indexed = indexed.set_index("source_id")
+    out = indexed.reindex(ids)
+    out.index.name = "source_id"
+    return out.reset_index()
+
+
+def missing_sources(claims=None, sources=None) -> list[str]:
+    """Source ids named in ``checked_against`` or ``seed_source_id`` but absent from ``sources``."""
+    if claims is None:
+        claims = _load("claims")
+    if sources is None:
+        sources = _load("sources")
+    known = set(sources["source_id"].astype(str))
+    named: set[str] = set(claims["seed_source_id"].astype(str))
+    for value in claims["checked_against"]:
+        named.update(split_ids(value))
+    return sorted(named - known)
+
+
+def source_group(source_type, author=None) -> str:
+    """Sort a source into one of :data:`SOURCE_GROUPS` from its ``type`` (and ``author``).
+
+    News and the two seeds count as media, NGO reports as NGO, academic work and datasets
+    as academic. Laws, official pages and other documents are split by their issuer: a
+    state (Kazakhstan, the United States, the United Kingdom) gives ``government``, a
+    body such as the UN, the OSCE or the SCO gives ``international organisation``.
+
+    >>> source_group("news"), source_group("legal", "Republic of Kazakhstan")
+    ('media', 'government')
+    >>> source_group("official", "United Nations Security Council")
+    'international organisation'
+    """
+    text = str(source_type or "").strip().lower()
+    if not text or text == "nan":
+        return "other"
+    if text in _TYPE_GROUPS:
+        return _TYPE_GROUPS[text]
+    if text in _ISSUER_TYPES:
+        who = "" if author is None else str(author)
+        if _GOVERNMENT_AUTHOR.search(who):
+            return "government"
+        if _IO_AUTHOR.search(who):
+            return "international organisation"
+        return "other" if text == "other" else "government"
+    for group, pattern in _GROUP_PATTERNS:
+        if re.search(pattern, text):
+            return group
+    return "other"
+
+
+def source_types(claims=None, sources=None, *, by: str = "status"):
+    """How many checking sources of each group stand behind the claims.
+
+    Every (claim, source) pair in ``checked_against`` counts once. With ``by="status"``
+    (the default) the rows are the verdicts; with ``by="seed"`` they are the seed texts;
+    with ``by=None`` a single row ``all``. Columns are the groups of :data:`SOURCE_GROUPS`
+    that occur, in that order; a listed id missing from ``sources`` counts as ``other``.
+    """
+    import pandas as pd
+
+    if claims is None:
+        claims = _load("claims")
+    if sources is None:
+        sources = _load("sources")
+    _check_statuses(claims)
+    authors = sources["author"] if "author" in sources.columns else [None] * len(sources)
+    groups = {
+        str(sid): source_group(kind, who)
+        for sid, kind, who in zip(sources["source_id"], sources["type"], authors, strict=True)
+    }
+    pairs = []
+    for _, row in claims.iterrows():
+        if by == "status":
+            key = str(row["status"]).strip()
+        elif by == "seed":
+            key = str(row["seed_source_id"])
+        elif by is None:
+            key = "all"
+        else:
+            raise ValueError("by must be 'status', 'seed' or None")
+        for sid in split_ids(row["checked_against"]):
+            pairs.append((key, groups.get(sid, "other")))
+    frame = pd.DataFrame(pairs, columns=["key", "group"])
+    table = pd.crosstab(frame["key"], frame["group"]) if len(frame) else pd.DataFrame()
+    columns = [g for g in SOURCE_GROUPS if g in table.columns]
+    table = table.reindex(columns=columns, fill_value=0)
+    if by == "status":
+        table = table.reindex([s for s in STATUSES if s in table.index])
+    table.index.name = {"status": "status", "seed": "seed_source_id"}.get(by, None)
+    table.columns.name = None
+    return table.astype(int)
+
+
+class ReadableTable:
+    """A small table shown in full: HTML in the book and JupyterLab, markdown elsewhere.
+
+    pandas shortens long cells in a DataFrame's display; this object shows every cell
+    in full, without the index. ``.data`` holds the markdown source, ``.html`` the HTML.
+    """
+
+    def __init__(self, markdown: str, html: str):
+        self.data = markdown
+        self.html = html
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {"text/html": self.html, "text/markdown": self.data, "text/plain": self.data}
+
+
+def full_table(frame, *, index: bool = False) -> ReadableTable:
+    """Render a small DataFrame in full as a :class:`ReadableTable` (HTML and a pipe table).
+
+    Pipes in cells are escaped and line breaks become spaces in the markdown version;
+    the HTML version escapes markup. Missing values show as empty cells.
+    """
+    import html as _html
+
+    def cell(value) -> str:
+        return " ".join(_text(value).split())
+
+    table = frame.reset_index() if index else frame
+    header = [cell(c) for c in table.columns]
+    rows = [[cell(v) for v in row] for row in table.itertuples(index=False)]
+    md = ["| " + " | ".join(h.replace("|", "\\|") for h in header) + " |",
+          "|" + "|".join("---" for _ in header) + "|"]
+    md += ["| " + " | ".join(v.replace("|", "\\|") for v in row) + " |" for row in rows]
+    head = "".join(f'<th style="text-align:left">{_html.escape(h)}</th>' for h in header)
+    body = "".join(
+        "<tr>" + "".join(f'<td style="text-align:left">{_html.escape(v)}</td>' for v in row) + "</tr>"
+        for row in rows
+    )
+    markup = f'<table class="table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    return ReadableTable("\n".join(md), markup)
+

@@ -1,0 +1,129 @@
+"""Synthesis for the last chapter: events and measures counted by period, 1999-2022.
+
+Dates in the data package are ISO strings whose precision varies (``2019``,
+``2019-11``, ``2019-11-19``, sometimes a range such as ``2010-12-01/2010-12-02``); only
+the year is needed here, so every helper reads the first four digits.
+"""
+
+from __future__ import annotations
+
+import re
+
+PERIODS = (
+    ("1999-2004", 1999, 2004),
+    ("2005-2010", 2005, 2010),
+    ("2011-2015", 2011, 2015),
+    ("2016-2018", 2016, 2018),
+    ("2019-2022", 2019, 2022),
+)
+"""Default periods ``(label, first year, last year)``, both years inclusive.
+
+1999-2004: the counter-terrorism law, the regional treaties and the first DVK trials;
+2005-2010: the extremism law and the OSCE chairmanship; 2011-2015: the first attacks,
+the 2013 programme, art. 41-1 and the new Criminal Code; 2016-2018: the 2016 attacks,
+the Security Council seat and the Code of Conduct; 2019-2022: the transition, Zhusan,
+Qaznet and January 2022.
+"""
+
+_YEAR = re.compile(r"(1[89]\d\d|20\d\d)")
+
+
+def year_of(date) -> int | None:
+    """The year of an ISO date string of any precision (or a range: its first year).
+
+    Returns ``None`` for missing or unparsable values.
+
+    >>> year_of("2019-11-19"), year_of("2019"), year_of("2010-12-01/2010-12-02"), year_of("")
+    (2019, 2019, 2010, None)
+    """
+    if date is None:
+        return None
+    text = str(date).strip()
+    if not text or text.lower() in {"nan", "nat", "none"}:
+        return None
+    match = _YEAR.match(text) or _YEAR.search(text)
+    return int(match.group(1)) if match else None
+
+
+def _label(value) -> str:
+    """A category value as text; missing values (also in Categorical columns) become ``unknown``."""
+    if value is None or (isinstance(value, float) and value != value):
+        return "unknown"
+    text = str(value).strip()
+    return text if text and text.lower() not in {"nan", "<na>"} else "unknown"
+
+
+def period_of(year, periods=PERIODS) -> str | None:
+    """The label of the period holding ``year``, or ``None`` if it falls outside them all."""
+    if year is None:
+        return None
+    for label, first, last in periods:
+        if first <= int(year) <= last:
+            return label
+    return None
+
+
+def counts_by_period(table, column: str, *, periods=PERIODS, date_column: str = "date"):
+    """Count the rows of ``table`` by period (rows) and by the values of ``column``.
+
+    Every period appears as a row, in order, even when it is empty; rows whose date is
+    missing or outside the periods are left out (see :func:`outside_periods`). Columns are
+    the values of ``column`` sorted by their overall count (largest first), then by name.
+    """
+    import pandas as pd
+
+    labels = [p[0] for p in periods]
+    frame = pd.DataFrame(
+        {
+            "period": [period_of(year_of(d), periods) for d in table[date_column]],
+            "value": [_label(v) for v in table[column]],
+        }
+    ).dropna(subset=["period"])
+    if frame.empty:
+        return pd.DataFrame(index=pd.Index(labels, name="period"))
+    counts = pd.crosstab(frame["period"], frame["value"]).reindex(labels, fill_value=0)
+    totals = counts.sum(axis=0)
+    order = sorted(counts.columns, key=lambda c: (-int(totals[c]), c))
+    counts = counts[order].astype(int)
+    counts.index.name = "period"
+    counts.columns.name = None
+    return counts
+
+
+def outside_periods(table, *, periods=PERIODS, date_column: str = "date"):
+    """The rows of ``table`` that :func:`counts_by_period` leaves out (no date, or out of range)."""
+    keep = [period_of(year_of(d), periods) is None for d in table[date_column]]
+    return table[keep]
+
+
+def plot_counts_by_period(counts, *, ylabel: str = "Number of entries", legend_title: str | None = None):
+    """Stacked bars of a :func:`counts_by_period` table: one bar per period.
+
+    Returns the matplotlib figure. Each category gets a colour and a hatch, so the bars
+    can be read without colour; underscores in category names become spaces in the legend.
+    """
+    from ctmodule.figures import PALETTE, new_figure
+
+    hatches = ["", "//", "..", "xx", "\\\\", "oo", "--", "++"]
+    fig, ax = new_figure(7.5, 4.2)
+    bottom = [0] * len(counts)
+    for i, column in enumerate(counts.columns):
+        values = counts[column].tolist()
+        ax.bar(
+            list(counts.index),
+            values,
+            bottom=bottom,
+            color=PALETTE[i % len(PALETTE)],
+            hatch=hatches[i % len(hatches)],
+            edgecolor="white",
+            label=str(column).replace("_", " "),
+        )
+        bottom = [a + b for a, b in zip(bottom, values, strict=True)]
+    for x, total in enumerate(bottom):
+        ax.text(x, total, str(total), ha="center", va="bottom", fontsize=10)
+    ax.set_ylabel(ylabel)
+    ax.set_xlabel("Period")
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.set_ylim(0, max(bottom + [1]) * 1.15)
+    ax.legend(title=legend_title, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+    return fig

@@ -1,0 +1,274 @@
+"""Tests for ctmodule.claims (source criticism helpers for chapter 7)."""
+
+from __future__ import annotations
+
+import doctest
+
+import pandas as pd
+import pytest
+
+from ctmodule import claims as cl
+from ctmodule import paths
+
+
+@pytest.fixture
+def sources():
+    return pd.DataFrame(
+        {
+            "source_id": ["S1", "S2", "G1", "N1", "M1", "A1"],
+            "type": ["media", "blog", "government", "NGO", "news", "academic"],
+            "author": ["Brletich, Samantha", "Unlimitedpolitics", "Adilet", "HRW", "RFE/RL", "Heathershaw and Montgomery"],
+            "year": [2017, 2021, 2014, 2019, 2002, 2014],
+            "title": ["t"] * 6,
+            "publisher": ["p"] * 6,
+            "url": [""] * 6,
+            "bib_key": [""] * 6,
+        }
+    )
+
+
+@pytest.fixture
+def claims():
+    return pd.DataFrame(
+        {
+            "claim_id": ["C3", "C1", "C2", "C4", "C5"],
+            "seed_source_id": ["S2", "S1", "S1", "S2", "S2"],
+            "claim": ["DVK founded 2002", "two dozen", "nine at large", "2018 law", "Qaznet July 2019"],
+            "status": ["differs", "differs", "unverified", "differs", "confirmed"],
+            "checked_against": ["M1;N1", "A1", "", "G1; M1", "M1"],
+            "note": ["founded 2001", "19 universal", None, "art. 41-1, 2014", "ok"],
+        }
+    )
+
+
+def test_doctests():
+    failures, tried = doctest.testmod(cl)
+    assert tried > 0 and failures == 0
+
+
+def test_split_ids():
+    assert cl.split_ids("A; B ;;C") == ["A", "B", "C"]
+    assert cl.split_ids(None) == []
+    assert cl.split_ids(float("nan")) == []
+    assert cl.split_ids("") == []
+
+
+def test_status_by_seed_counts_all_statuses(claims):
+    table = cl.status_by_seed(claims)
+    assert list(table.columns) == ["confirmed", "differs", "unverified", "total"]
+    assert table.loc["S1"].tolist() == [0, 1, 1, 2]
+    assert table.loc["S2"].tolist() == [1, 2, 0, 3]
+
+
+def test_status_by_seed_rejects_unknown_status(claims):
+    bad = claims.copy()
+    bad.loc[0, "status"] = "false"
+    with pytest.raises(ValueError, match="unknown claim status"):
+        cl.status_by_seed(bad)
+
+
+def test_seed_label(sources):
+    assert cl.seed_label("S1", sources) == "Brletich (2017)"
+    assert cl.seed_label("A1", sources) == "Heathershaw and Montgomery (2014)"
+    assert cl.source_label("N1", sources) == "HRW (2019)"
+    assert cl.seed_label("nope", sources) == "nope"
+
+
+def test_contradicted_lists_only_differs_in_order(claims, sources):
+    table = cl.contradicted(claims, sources)
+    assert table["claim_id"].tolist() == ["C1", "C3", "C4"]
+    row = table.set_index("claim_id").loc["C3"]
+    assert row["seed"] == "Unlimitedpolitics (2021)"
+    assert row["what other sources show"] == "founded 2001"
+    assert row["checked against"] == "RFE/RL (2002); HRW (2019)"
+
+
+def test_sources_for_claim_keeps_order_and_gaps(claims, sources):
+    rows = cl.sources_for_claim("C4", claims, sources)
+    assert rows["source_id"].tolist() == ["G1", "M1"]
+    assert rows["type"].tolist() == ["government", "news"]
+    gap = claims.copy()
+    gap.loc[gap["claim_id"] == "C4", "checked_against"] = "G1;ZZ"
+    rows = cl.sources_for_claim("C4", gap, sources)
+    assert rows["source_id"].tolist() == ["G1", "ZZ"]
+    assert pd.isna(rows.loc[1, "type"])
+    with pytest.raises(KeyError):
+        cl.sources_for_claim("C99", claims, sources)
+
+
+def test_missing_sources(claims, sources):
+    assert cl.missing_sources(claims, sources) == []
+    gap = claims.copy()
+    gap.loc[0, "checked_against"] = "M1;ZZ"
+    assert cl.missing_sources(gap, sources) == ["ZZ"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "group"),
+    [
+        ("government", "government"),
+        ("official legal text", "government"),
+        ("NGO", "NGO"),
+        ("human rights organisation", "NGO"),
+        ("news agency", "media"),
+        ("blog", "media"),
+        ("academic", "academic"),
+        ("journal article", "academic"),
+        ("intergovernmental", "international organisation"),
+        ("UN", "international organisation"),
+        ("", "other"),
+        (None, "other"),
+        ("podcast", "other"),
+        ("seed", "media"),
+        ("dataset", "academic"),
+    ],
+)
+def test_source_group(raw, group):
+    assert cl.source_group(raw) == group
+
+
+@pytest.mark.parametrize(
+    ("kind", "author", "group"),
+    [
+        ("legal", "Republic of Kazakhstan", "government"),
+        ("official", "Ministry of Foreign Affairs of the Republic of Kazakhstan", "government"),
+        ("official", "Permanent Mission of the Republic of Kazakhstan to the United Nations", "government"),
+        ("official", "United States Mission to the OSCE", "government"),
+        ("legal", "United Kingdom Parliament", "government"),
+        ("legal", "United Nations Security Council", "international organisation"),
+        ("legal", "European Parliament and Council of the European Union", "international organisation"),
+        ("official", "International Civil Aviation Organization", "international organisation"),
+        ("other", "Office of the United Nations High Commissioner for Human Rights (as reproduced)",
+         "international organisation"),
+        ("other", "lawyersnjurists.com", "other"),
+        ("legal", None, "government"),
+    ],
+)
+def test_source_group_by_issuer(kind, author, group):
+    assert cl.source_group(kind, author) == group
+
+
+def test_source_types_by_status(claims, sources):
+    table = cl.source_types(claims, sources)
+    assert list(table.index) == ["confirmed", "differs"]
+    assert list(table.columns) == ["government", "NGO", "media", "academic"]
+    assert table.loc["differs"].tolist() == [1, 1, 2, 1]
+    assert table.loc["confirmed"].tolist() == [0, 0, 1, 0]
+    assert int(table.to_numpy().sum()) == 6
+
+
+def test_source_types_by_seed_and_all(claims, sources):
+    by_seed = cl.source_types(claims, sources, by="seed")
+    assert by_seed.loc["S1"].sum() == 1
+    assert by_seed.loc["S2"].sum() == 5
+    total = cl.source_types(claims, sources, by=None)
+    assert total.loc["all"].sum() == 6
+    with pytest.raises(ValueError):
+        cl.source_types(claims, sources, by="year")
+
+
+def test_plot_status_by_seed(claims, sources):
+    fig = cl.plot_status_by_seed(claims, sources)
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels == ["Seed 1: Brletich (2017)", "Seed 2: Unlimitedpolitics (2021)"]
+    widths = sorted(p.get_width() for p in ax.patches if p.get_width() > 0)
+    assert widths == [1, 1, 1, 2]
+
+
+def _real_data_available() -> bool:
+    try:
+        folder = paths.data_dir()
+    except FileNotFoundError:
+        return False
+    return (folder / "claims.csv").is_file() and (folder / "sources.csv").is_file()
+
+
+@pytest.mark.skipif(not _real_data_available(), reason="data/claims.csv not written yet")
+def test_real_claims_table():
+    from ctmodule import data
+
+    claims = data.load("claims")
+    sources = data.load("sources")
+    table = cl.status_by_seed(claims)
+    assert len(table) == 2, "claims should come from exactly the two seed texts"
+    assert table["total"].sum() == len(claims)
+    assert cl.missing_sources(claims, sources) == []
+    assert (table["differs"] > 0).all()
+    assert len(cl.contradicted(claims, sources)) == int(table["differs"].sum())
+
+
+def test_find_claims(claims):
+    hits = cl.find_claims("dvk", claims)
+    assert hits["claim_id"].tolist() == ["C3"]
+    assert cl.find_claims("41-1", claims)["claim_id"].tolist() == ["C4"]  # found in the note
+    assert cl.find_claims("no such words", claims).empty
+    assert cl.find_claims("a.b", claims).empty  # plain text, not a regular expression
+
+
+def test_markdown_table_escapes_and_flattens():
+    frame = pd.DataFrame({"a": ["x|y", None], "b": ["line\nbreak", 2.5]})
+    text = cl.full_table(frame).data.splitlines()
+    assert text[0] == "| a | b |"
+    assert text[1] == "|---|---|"
+    assert text[2] == "| x\\|y | line break |"
+    assert text[3] == "|  | 2.5 |"
+    with_index = cl.full_table(frame.set_index("a"), index=True).data.splitlines()
+    assert with_index[0] == "| a | b |"
+
+
+def test_categorical_columns_as_loaded_from_the_schema(claims, sources):
+    cat = claims.copy()
+    cat["status"] = pd.Categorical(cat["status"], categories=list(cl.STATUSES))
+    cat["note"] = cat["note"].astype("string")
+    assert cl.status_by_seed(cat).loc["S2"].tolist() == [1, 2, 0, 3]
+    assert cl.contradicted(cat, sources)["claim_id"].tolist() == ["C1", "C3", "C4"]
+    assert cl.find_claims("41-1", cat)["claim_id"].tolist() == ["C4"]
+    assert cl.source_types(cat, sources).loc["differs"].sum() == 5
+
+
+def test_seed_label_with_nullable_types(sources):
+    typed = sources.copy()
+    typed["year"] = pd.array([2017, None, 2014, 2019, 2002, 2014], dtype="Int64")
+    typed["author"] = typed["author"].astype("string")
+    typed.loc[2, "author"] = pd.NA
+    assert cl.seed_label("S1", typed) == "Brletich (2017)"
+    assert cl.seed_label("S2", typed) == "Unlimitedpolitics"
+    assert cl.seed_label("G1", typed) == "p (2014)"  # falls back to the publisher
+
+
+def test_seed_order_by_year(sources):
+    assert cl.seed_order(["S2", "S1"], sources) == ["S1", "S2"]
+    later = sources.copy()
+    later.loc[later["source_id"] == "S1", "year"] = 2030
+    assert cl.seed_order(["S1", "S2"], later) == ["S2", "S1"]
+    assert cl.seed_order(["ZZ", "S2"], sources) == ["S2", "ZZ"]  # unknown ids last
+
+
+@pytest.mark.parametrize(
+    ("author", "kind", "label"),
+    [
+        ("Samantha Brletich", "seed", "Brletich"),
+        ("unlimitedpolitics.com", "seed", "unlimitedpolitics.com"),
+        ("John Heathershaw; David W. Montgomery", "academic", "Heathershaw and Montgomery"),
+        ("Edward Lemon; Vera Mironova; William Tobey", "academic", "Lemon et al."),
+        ("Radio Free Europe/Radio Liberty", "news", "Radio Free Europe/Radio Liberty"),
+        ("Institute for War and Peace Reporting", "news", "Institute for War and Peace Reporting"),
+        ("Office of the United Nations High Commissioner for Human Rights (as reproduced)", "other",
+         "Office of the United Nations High Commissioner for Human Rights"),
+        ("Wæver, Ole", "other", "Wæver"),
+    ],
+)
+def test_who(author, kind, label):
+    assert cl._who(author, kind) == label
+
+
+def test_markdown_table_html_is_escaped_and_complete():
+    long = "x" * 300
+    frame = pd.DataFrame({"claim": ["<b>bold</b>", long], "n": [1, None]})
+    table = cl.full_table(frame)
+    bundle = table._repr_mimebundle_()
+    assert set(bundle) == {"text/html", "text/markdown", "text/plain"}
+    assert "&lt;b&gt;bold&lt;/b&gt;" in table.html and "<b>bold" not in table.html
+    assert long in table.html  # nothing is shortened
+    assert table.html.count("<tr>") == 3
