@@ -34,6 +34,8 @@ def _data_dictionary(root: Path, env) -> str:
 
     path = root / "data" / "datapackage.json"
     env.note_dependency(str(path))
+    for table in sorted(path.parent.glob("*.csv")):  # the page shows row counts
+        env.note_dependency(str(table))
     return render_markdown(path)
 
 

@@ -1,0 +1,237 @@
+"""Tests of the loader ``ctmodule.data`` on the fixture package (and the real one if present)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from datafixtures import build_package, fingerprint
+
+from ctmodule import data
+
+REAL_DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+@pytest.fixture
+def pkg(tmp_path):
+    return build_package(tmp_path)
+
+
+def test_load_dtypes(pkg):
+    sources = data.load("sources", pkg)
+    assert str(sources["year"].dtype) == "Int64"
+    assert isinstance(sources["type"].dtype, pd.CategoricalDtype)
+    assert list(sources["type"].cat.categories) == ["book", "article", "web"]
+    assert not sources["type"].cat.ordered
+    assert sources["url"].isna().tolist() == [True, False, False]
+    assert pd.api.types.is_string_dtype(sources["title"]) and not isinstance(
+        sources["title"].dtype, pd.CategoricalDtype
+    )
+    # a quoted value spanning two lines is one cell
+    assert sources.loc[2, "title"] == "A web page\nover two lines"
+    assert sources.loc[1, "title"] == "An article, with a comma"
+    claims = data.load("claims", pkg)
+    assert claims["year"].tolist()[0] == 2001 and claims["year"].isna().tolist() == [False, True]
+
+
+def test_load_partial_dates_with_precision_column(pkg):
+    events = data.load("events", pkg)
+    assert events["date"].tolist() == ["2001-09-11", "2006-09", "2010"]  # ISO strings kept
+    assert events["date_start"].tolist() == [
+        pd.Timestamp("2001-09-11"),
+        pd.Timestamp("2006-09-01"),
+        pd.Timestamp("2010-01-01"),
+    ]
+    prec = events["date_precision"]
+    assert prec.cat.ordered and list(prec.cat.categories) == ["year", "month", "day"]
+    assert (prec > "year").tolist() == [True, True, False]
+    assert "date_precision_precision" not in events.columns
+
+
+def test_load_partial_dates_without_precision_column(pkg):
+    inst = data.load("instruments", pkg)
+    assert inst["adopted_date_precision"].tolist()[:2] == ["day", "month"]
+    assert pd.isna(inst["adopted_date_precision"].iloc[2])
+    assert pd.isna(inst["adopted_date_start"].iloc[2])
+    assert inst["adopted_date_start"].iloc[1] == pd.Timestamp("2001-06-01")
+
+
+def test_load_all_and_cache_returns_copies(pkg):
+    tables = data.load_all(pkg)
+    assert list(tables) == ["sources", "events", "instruments", "claims"]
+    tables["events"].loc[0, "title"] = "changed"
+    assert data.load("events", pkg).loc[0, "title"] == "First event"
+
+
+def test_cache_notices_a_changed_file(pkg):
+    assert len(data.load("events", pkg)) == 3
+    p = pkg / "events.csv"
+    p.write_text(p.read_text(encoding="utf-8") + "ev4,2011,year,law,Fourth,un2006\n", encoding="utf-8")
+    assert len(data.load("events", pkg)) == 4
+
+
+def test_unknown_table(pkg):
+    with pytest.raises(KeyError, match="tables: sources, events"):
+        data.load("nope", pkg)
+
+
+def test_split_and_explode_refs(pkg):
+    assert data.split_refs("a; b;c") == ["a", "b", "c"]
+    assert data.split_refs("") == [] and data.split_refs(None) == [] and data.split_refs(pd.NA) == []
+    long = data.explode_refs(data.load("events", pkg))
+    assert long["source_id"].tolist() == ["smith2001", "un2006", "jones2010", "jones2010"]
+    assert long["event_id"].tolist() == ["ev1", "ev2", "ev2", "ev3"]
+
+
+def test_sources_for_and_labels(pkg):
+    events = data.load("events", pkg)
+    s = data.sources_for(events.iloc[1], data_dir=pkg)
+    assert s["source_id"].tolist() == ["un2006", "jones2010"]
+    assert {"author", "year", "title", "url", "bib_key", "label"} <= set(s.columns)
+    assert s["label"].tolist() == ["United Nations (2006)", "Jones and Lee (2010)"]
+    assert data.sources_for("smith2001;un2006", data_dir=pkg)["bib_key"].tolist() == [
+        "Smith2001things",
+        "UN2006page",
+    ]
+    assert data.sources_for(events, data_dir=pkg)["source_id"].tolist() == [
+        "smith2001",
+        "un2006",
+        "jones2010",
+    ]
+    with pytest.raises(KeyError, match="nobody"):
+        data.sources_for("nobody", data_dir=pkg)
+    assert data.label("smith2001", data_dir=pkg) == "Smith (2001)"
+    assert data.label({"author": "A, B; C, D; E, F", "year": 2000}) == "A et al. (2000)"
+    assert data.label({"author": "Org", "year": None}) == "Org (n.d.)"
+
+
+def test_cite_and_citation_labels(pkg):
+    events = data.load("events", pkg)
+    long = data.cite(events, data_dir=pkg)
+    assert list(long.columns[:2]) == ["event_id", "source_id"]
+    assert long[["event_id", "bib_key"]].values.tolist() == [
+        ["ev1", "Smith2001things"],
+        ["ev2", "UN2006page"],
+        ["ev2", "Jones2010article"],
+        ["ev3", "Jones2010article"],
+    ]
+    claims = data.load("claims", pkg)
+    labels = data.citation_labels(claims, "checked_against", data_dir=pkg)
+    assert labels.tolist() == ["Jones and Lee (2010)", "Jones and Lee (2010); United Nations (2006)"]
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("2019", (dt.date(2019, 1, 1), "year")),
+        ("2019-11", (dt.date(2019, 11, 1), "month")),
+        ("2020-02-29", (dt.date(2020, 2, 29), "day")),
+    ],
+)
+def test_parse_partial_date(value, expected):
+    assert data.parse_partial_date(value) == expected
+
+
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("2019-13-01", "no month 13"),
+        ("2019-02-30", "no day 30"),
+        ("2019-02-29", "no day 29"),
+        ("March 2019", "YYYY-MM"),
+        ("19-11-2019", "is not a date"),
+        ("2019-1", "is not a date"),
+    ],
+)
+def test_parse_partial_date_rejects(value, message):
+    with pytest.raises(ValueError, match=message):
+        data.parse_partial_date(value)
+
+
+# ---------------------------------------------------------------------------
+# broken files raise DataError naming file, line and column
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "table, old, new, where",
+    [
+        ("events", "2006-09,month", "2019-02-30,day", "data/events.csv:3:date: "),
+        ("events", "2006-09,month", "2006-09,day", "data/events.csv:3:date: "),
+        ("events", ",policy,", ",politics,", "data/events.csv:3:category: "),
+        ("events", "Third event", "", "data/events.csv:4:title: "),
+        ("events", "ev3,", "ev1,", "data/events.csv:4:event_id: "),
+        ("events", "Second event", "Second, event", "data/events.csv:3: "),
+        ("events", "category,", "kategory,", "data/events.csv:1:category: "),
+        ("sources", ",2010,", ",20x0,", "data/sources.csv:3:year: "),
+        ("instruments", "2001-06", "June 2001", "data/instruments.csv:3:adopted_date: "),
+    ],
+)
+def test_load_broken_file_raises_data_error(pkg, table, old, new, where):
+    _edit(pkg / f"{table}.csv", old, new)
+    before = fingerprint(pkg.parent)
+    with pytest.raises(data.DataError) as info:
+        data.load(table, pkg)
+    assert str(info.value).startswith(where), str(info.value)
+    assert fingerprint(pkg.parent) == before
+
+
+def test_load_not_utf8(pkg):
+    p = pkg / "events.csv"
+    p.write_bytes(p.read_bytes().replace(b"Third", b"Th\xffird"))
+    with pytest.raises(data.DataError, match=r"events.csv:4: not valid UTF-8: byte 0xff"):
+        data.load("events", pkg)
+
+
+def test_load_missing_package(tmp_path):
+    with pytest.raises(data.DataError, match="datapackage.json: missing"):
+        data.load("events", tmp_path)
+
+
+def test_resolve_data_dir_uses_paths(monkeypatch, pkg):
+    monkeypatch.setenv("CTMODULE_DATA", str(pkg))
+    assert data.resolve_data_dir() == pkg.resolve()
+    assert len(data.load("events")) == 3
+
+
+@pytest.mark.skipif(not (REAL_DATA / "datapackage.json").is_file(), reason="data/ not written yet")
+def test_real_data_loads_with_types():
+    tables = data.load_all(REAL_DATA)
+    for name, df in tables.items():
+        assert len(df) > 0, name
+        assert "source_id" in df.columns or name in ("sources", "claims"), name
+    events = tables["events"]
+    assert events["date_start"].notna().all()
+    assert str(events["date_start"].dtype).startswith("datetime64")
+    # every source id cited anywhere resolves
+    for name, df in tables.items():
+        if "source_id" in df.columns and name != "sources":
+            data.sources_for(df, data_dir=REAL_DATA)
+
+
+@pytest.mark.parametrize(
+    "author, expected",
+    [
+        ("Samantha Brletich", "Brletich (2017)"),
+        ("Barry Buzan; Ole Wæver; Jaap de Wilde", "Buzan et al. (2017)"),
+        ("John Heathershaw; David W. Montgomery", "Heathershaw and Montgomery (2017)"),
+        ("Wæver, Ole", "Wæver (2017)"),
+        ("Republic of Kazakhstan", "Republic of Kazakhstan (2017)"),
+        ("Freedom House", "Freedom House (2017)"),
+        ("Jibek Joly TV", "Jibek Joly TV (2017)"),
+        (
+            "Centre for International Law, National University of Singapore",
+            "Centre for International Law, National University of Singapore (2017)",
+        ),
+        ("unlimitedpolitics.com", "unlimitedpolitics.com (2017)"),
+    ],
+)
+def test_label_persons_and_organisations(author, expected):
+    assert data.label({"author": author, "year": 2017}) == expected
