@@ -1,0 +1,604 @@
+"""Cases and measures read with the vocabulary of securitisation theory.
+
+The ``cases`` table codes each prosecution, ban or restriction with the terms of
+the Copenhagen School (securitising actor, referent object, audience,
+extraordinary measure); the ``measures`` table lists laws and policies, many of
+them measures of information control. The functions here turn those tables
+into the tables and figures of chapters 5 and 6, and give the case coder widget
+what it needs (the coding of one case, the choices offered for each field, and
+a comparison of a reader's coding with the module's).
+
+All functions are pure: DataFrames in, DataFrames or matplotlib Figures out.
+None of them reads files; load the tables with :func:`ctmodule.data.load`.
+
+Example
+-------
+>>> import pandas as pd
+>>> cases = pd.DataFrame({
+...     "case_id": ["c1"], "subject": ["A movement"], "subject_type": ["organisation"],
+...     "date": ["2018-03-13"], "date_precision": ["day"], "legal_basis": ["Law X"],
+...     "allegation": ["extremism"], "outcome": ["banned"],
+...     "securitising_actor": ["prosecutor"], "referent_object": ["the state"],
+...     "audience": ["court; public"], "extraordinary_measure": ["ban"], "source_id": ["s1;s2"],
+... })
+>>> coding_card(cases, "c1").loc["Securitising actor", "Value"]
+'prosecutor'
+>>> split_ids("s1; s2")
+['s1', 's2']
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+
+import pandas as pd
+
+#: Columns that the ``cases`` table must have (see ``data/datapackage.json``).
+CASE_COLUMNS = [
+    "case_id",
+    "subject",
+    "subject_type",
+    "date",
+    "date_precision",
+    "legal_basis",
+    "allegation",
+    "outcome",
+    "securitising_actor",
+    "referent_object",
+    "audience",
+    "extraordinary_measure",
+    "source_id",
+]
+
+#: Columns that the ``measures`` table must have.
+MEASURE_COLUMNS = [
+    "measure_id",
+    "name",
+    "date",
+    "date_precision",
+    "type",
+    "legal_basis",
+    "description",
+    "source_id",
+]
+
+#: The rows of a coding card, in order: (column of ``cases``, label shown to readers).
+CODING_FIELDS = [
+    ("subject", "Subject"),
+    ("subject_type", "Subject type"),
+    ("date", "Date"),
+    ("securitising_actor", "Securitising actor"),
+    ("referent_object", "Referent object"),
+    ("audience", "Audience"),
+    ("extraordinary_measure", "Extraordinary measure"),
+    ("legal_basis", "Legal basis"),
+    ("allegation", "Allegation"),
+    ("outcome", "Outcome"),
+    ("source_id", "Sources"),
+]
+
+#: Reader-facing names of the columns of :func:`information_controls`.
+MEASURE_LABELS = {
+    "measure_id": "Measure",
+    "date": "Date",
+    "name": "Name",
+    "type": "Type",
+    "legal_basis": "Legal basis",
+    "source_id": "Sources",
+}
+
+#: The four fields of the securitisation vocabulary that a reader codes for each case.
+THEORY_FIELDS = ["securitising_actor", "referent_object", "audience", "extraordinary_measure"]
+
+#: Measure types that are information controls whatever their wording (``measures.type``).
+INFORMATION_CONTROL_TYPES = ("technical_control",)
+
+#: Words that mark a measure as one of information control when found in its ``type``, ``name``
+#: or ``legal_basis`` (case-insensitive). The description is not searched: it mentions context.
+INFORMATION_CONTROL_WORDS = (
+    "communication",
+    "internet",
+    "network",
+    "website",
+    "certificate",
+    "device",
+    "imei",
+    "online",
+    "surveillance",
+    "censorship",
+)
+
+#: Themes for grouping the free-text referent objects of the cases: theme -> regular expressions
+#: (case-insensitive). A case counts once for every theme its referent object matches.
+#: This grouping is itself an analytical choice of the module, not a fact about the cases.
+REFERENT_THEMES = {
+    "The state and its security": [r"\bstate\b"],
+    "Constitutional order": [r"constitutional order"],
+    "Public order": [r"public order"],
+    "Public or citizens' safety": [r"safety"],
+    "Inter-ethnic or social harmony": [r"inter-?ethnic", r"\baccord\b", r"harmony"],
+    "Economy and finance": [r"financ", r"econom"],
+    "Public office and elections": [r"public office", r"election"],
+}
+
+_PRECISIONS = ("day", "month", "year")
+
+
+# --------------------------------------------------------------------------- checks and parsing
+
+
+def _require(df: pd.DataFrame, columns: Iterable[str], table: str) -> None:
+    """Raise ``KeyError`` naming the missing columns of ``table``."""
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise KeyError(f"the {table} table lacks column(s): {', '.join(missing)}")
+
+
+def _text(series: pd.Series, missing: str = "") -> pd.Series:
+    """Return ``series`` as plain strings (categoricals too), with ``missing`` for empty cells."""
+    return series.astype("object").where(series.notna(), missing).astype(str)
+
+
+def split_ids(value) -> list[str]:
+    """Split a ``;``-separated cell (``source_id``, ``audience``...) into clean items.
+
+    Empty items and surrounding spaces are dropped; a missing value gives ``[]``.
+
+    >>> split_ids("a; b;;c ")
+    ['a', 'b', 'c']
+    >>> split_ids(None)
+    []
+    """
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return []
+    return [part.strip() for part in str(value).split(";") if part.strip()]
+
+
+def period_start(date: str) -> pd.Timestamp:
+    """Return the first day of an ISO date of any precision (``2019``, ``2019-11``, ``2019-11-06``).
+
+    A range written ``start/end`` gives its start. Raises ``ValueError`` for anything else.
+
+    >>> period_start("2019-11")
+    Timestamp('2019-11-01 00:00:00')
+    """
+    text = str(date).strip().split("/")[0]
+    match = re.fullmatch(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", text)
+    if not match:
+        raise ValueError(f"not an ISO date of year, month or day precision: {date!r}")
+    year, month, day = match.groups()
+    return pd.Timestamp(int(year), int(month or 1), int(day or 1))
+
+
+def decimal_year(date: str) -> float:
+    """Return a date as a fractional year for plotting: the start of its period.
+
+    >>> decimal_year("2019")
+    2019.0
+    >>> round(decimal_year("2019-07-01"), 3)
+    2019.496
+    """
+    ts = period_start(date)
+    start = pd.Timestamp(ts.year, 1, 1)
+    days = (pd.Timestamp(ts.year + 1, 1, 1) - start).days
+    return ts.year + (ts - start).days / days
+
+
+def format_date(date: str, precision: str | None = None) -> str:
+    """Write a date for readers at its own precision, never inventing a day or month.
+
+    >>> format_date("2019-11-06", "day")
+    '6 November 2019'
+    >>> format_date("2019-11-06", "month")
+    'November 2019'
+    >>> format_date("2019")
+    '2019'
+    """
+    ts = period_start(date)
+    text = str(date).strip().split("/")[0]
+    if precision is None:
+        precision = _PRECISIONS[2 - text.count("-")]
+    if precision not in _PRECISIONS:
+        raise ValueError(f"unknown date precision {precision!r}; expected one of {_PRECISIONS}")
+    if precision == "day":
+        return f"{ts.day} {ts.month_name()} {ts.year}"
+    if precision == "month":
+        return f"{ts.month_name()} {ts.year}"
+    return str(ts.year)
+
+
+# --------------------------------------------------------------------------- one case
+
+
+def _case_row(cases: pd.DataFrame, case_id: str) -> pd.Series:
+    _require(cases, ["case_id"], "cases")
+    rows = cases[cases["case_id"] == case_id]
+    if rows.empty:
+        known = ", ".join(map(str, cases["case_id"].tolist()))
+        raise KeyError(f"no case {case_id!r} in the cases table (known: {known})")
+    return rows.iloc[0]
+
+
+def cite_sources(source_ids, sources: pd.DataFrame | None = None) -> str:
+    """Resolve ``;``-separated source ids to "Author (year)" strings joined by ``; ``.
+
+    Without a ``sources`` table, or for an id it lacks, the id itself is shown.
+
+    >>> src = pd.DataFrame({"source_id": ["s1"], "author": ["Bigo, D."], "year": [2002]})
+    >>> cite_sources("s1;s9", src)
+    'Bigo, D. (2002); s9'
+    """
+    ids = split_ids(source_ids)
+    if sources is None:
+        return "; ".join(ids)
+    _require(sources, ["source_id", "author", "year"], "sources")
+    lookup = sources.set_index("source_id")
+    out = []
+    for sid in ids:
+        if sid in lookup.index:
+            row = lookup.loc[sid]
+            if isinstance(row, pd.DataFrame):
+                row = row.iloc[0]
+            year = row["year"]
+            year = "n.d." if pd.isna(year) else str(year).removesuffix(".0")
+            out.append(f"{row['author']} ({year})")
+        else:
+            out.append(sid)
+    return "; ".join(out)
+
+
+def coding_card(cases: pd.DataFrame, case_id: str, sources: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Return the securitisation coding card of one case: one row per field, one column ``Value``.
+
+    The rows follow :data:`CODING_FIELDS` (subject, actor, referent object, audience,
+    extraordinary measure, legal basis, outcome, sources...). The date is written at its
+    precision; source ids are resolved to "Author (year)" when ``sources`` is given.
+    Raises ``KeyError`` for an unknown ``case_id`` or a missing column.
+    """
+    _require(cases, CASE_COLUMNS, "cases")
+    row = _case_row(cases, case_id)
+    values = []
+    for column, _label in CODING_FIELDS:
+        value = row[column]
+        if column == "date":
+            precision = row["date_precision"]
+            value = format_date(value, None if pd.isna(precision) else str(precision))
+        elif column == "source_id":
+            value = cite_sources(value, sources)
+        elif value is None or (not isinstance(value, str) and pd.isna(value)):
+            value = ""
+        values.append(str(value))
+    card = pd.DataFrame({"Value": values}, index=[label for _c, label in CODING_FIELDS])
+    card.index.name = "Field"
+    return card
+
+
+def coding_table(
+    cases: pd.DataFrame,
+    fields: Iterable[str] = ("subject", *THEORY_FIELDS),
+    *,
+    labels: bool = True,
+) -> pd.DataFrame:
+    """Return the coding of every case side by side, indexed by ``case_id`` in date order.
+
+    ``fields`` are columns of ``cases``; with ``labels=True`` they are renamed to the
+    reader-facing labels of :data:`CODING_FIELDS`.
+    """
+    fields = list(fields)
+    _require(cases, ["case_id", "date", *fields], "cases")
+    order = cases.assign(_start=cases["date"].map(period_start)).sort_values(["_start", "case_id"])
+    table = order.set_index("case_id")[fields]
+    table = table.apply(_text)
+    if labels:
+        names = dict(CODING_FIELDS)
+        table = table.rename(columns={c: names.get(c, c) for c in fields})
+    return table
+
+
+def coding_options(cases: pd.DataFrame, fields: Iterable[str] = THEORY_FIELDS) -> dict[str, list[str]]:
+    """Return, for each field, the sorted distinct items used in the table (``;`` lists split).
+
+    These are the choices a case coder offers for the field.
+    """
+    fields = list(fields)
+    _require(cases, fields, "cases")
+    return {
+        field: sorted({item for cell in cases[field] for item in split_ids(cell)}, key=str.casefold)
+        for field in fields
+    }
+
+
+def _norm(text: str) -> str:
+    return " ".join(str(text).casefold().split())
+
+
+def compare_coding(cases: pd.DataFrame, case_id: str, answers: Mapping[str, object]) -> pd.DataFrame:
+    """Compare a reader's coding of one case with the module's coding.
+
+    ``answers`` maps fields of :data:`THEORY_FIELDS` to a string or a list of strings.
+    Each field is compared as a set of ``;``-separated items, ignoring case and spacing.
+    Returns one row per answered field with columns ``field``, ``yours``, ``module``,
+    ``agreed`` (items in both), ``missed`` (module's items you left out), ``extra``
+    (your items the module lacks) and ``match`` (True when the sets are equal).
+    """
+    _require(cases, THEORY_FIELDS, "cases")
+    row = _case_row(cases, case_id)
+    rows = []
+    for field, answer in answers.items():
+        if field not in THEORY_FIELDS:
+            raise KeyError(f"{field!r} is not one of the coded fields {THEORY_FIELDS}")
+        if isinstance(answer, str) or answer is None:
+            mine = split_ids(answer)
+        else:
+            mine = [str(a).strip() for a in answer if str(a).strip()]
+        ref = split_ids(row[field])
+        mine_n = {_norm(x): x for x in mine}
+        ref_n = {_norm(x): x for x in ref}
+        rows.append(
+            {
+                "field": field,
+                "yours": "; ".join(mine),
+                "module": "; ".join(ref),
+                "agreed": "; ".join(ref_n[k] for k in ref_n if k in mine_n),
+                "missed": "; ".join(ref_n[k] for k in ref_n if k not in mine_n),
+                "extra": "; ".join(mine_n[k] for k in mine_n if k not in ref_n),
+                "match": set(mine_n) == set(ref_n),
+            }
+        )
+    return pd.DataFrame(rows, columns=["field", "yours", "module", "agreed", "missed", "extra", "match"])
+
+
+# --------------------------------------------------------------------------- counts
+
+
+def count_by(
+    cases: pd.DataFrame,
+    column: str = "legal_basis",
+    *,
+    split: bool = True,
+    group: Callable[[str], str] | None = None,
+) -> pd.DataFrame:
+    """Count cases by the values of ``column`` (e.g. ``legal_basis`` or ``subject_type``).
+
+    With ``split=True`` a cell listing several ``;``-separated values counts once for each,
+    so the counts can sum to more than the number of cases. ``group`` maps each value to a
+    coarser label (e.g. :func:`legal_basis_group`); a case counts once per distinct label.
+    Missing values count as ``(none)``. Returns columns ``column`` and ``cases``, most
+    frequent first, ties in alphabetical order.
+    """
+    _require(cases, [column], "cases")
+    items: list[str] = []
+    for cell in cases[column]:
+        if split:
+            parts = split_ids(cell)
+        else:
+            parts = [] if cell is None or pd.isna(cell) else [str(cell).strip()]
+        if group is not None:
+            parts = list(dict.fromkeys(group(p) for p in parts))
+        items.extend(parts or ["(none)"])
+    counts = pd.Series(items, dtype="object").value_counts()
+    out = counts.rename_axis(column).reset_index(name="cases")
+    out = out.sort_values(["cases", column], ascending=[False, True], key=_sort_key).reset_index(drop=True)
+    return out
+
+
+def legal_basis_group(text: str) -> str:
+    """Reduce a free-text legal basis to a short label for counting.
+
+    >>> legal_basis_group("Criminal Code art. 405")
+    'Criminal Code art. 405'
+    >>> legal_basis_group("Criminal Code (abuse of office)")
+    'Criminal Code (other offences)'
+    >>> legal_basis_group("Law on Communications, art. 41-1")
+    'Law on Communications art. 41-1'
+    >>> legal_basis_group("Not stated; according to the blog ...")
+    'Not stated in the sources used'
+    """
+    t = " ".join(str(text).split())
+    low = t.casefold()
+    if not t or low.startswith("not "):
+        return "Not stated in the sources used"
+    article = re.search(r"\bart(?:icle)?\.?\s*(\d+(?:-\d+)?)", t, flags=re.IGNORECASE)
+    if "criminal code" in low:
+        return f"Criminal Code art. {article.group(1)}" if article else "Criminal Code (other offences)"
+    if "law on communications" in low:
+        return f"Law on Communications art. {article.group(1)}" if article else "Law on Communications"
+    if low.startswith("court ruling") or "court decision" in low:
+        return "Court ruling"
+    return re.split(r"[;(]", t, maxsplit=1)[0].strip().rstrip(",")
+
+
+def theme_counts(cases: pd.DataFrame, themes: Mapping[str, Iterable[str]], column: str) -> pd.DataFrame:
+    """Count the cases whose ``column`` matches each theme (a list of regular expressions).
+
+    Matching ignores case. Returns columns ``theme`` and ``cases`` (most frequent first, ties
+    in the themes' order) and ``case_ids`` (``;``-joined) so that every count can be traced.
+    Themes that no case matches are kept with a count of 0.
+    """
+    _require(cases, ["case_id", column], "cases")
+    texts = _text(cases[column])
+    rows = []
+    for order, (theme, patterns) in enumerate(themes.items()):
+        rx = re.compile("|".join(f"(?:{p})" for p in patterns), flags=re.IGNORECASE)
+        hits = [cid for cid, text in zip(cases["case_id"], texts, strict=True) if rx.search(text)]
+        rows.append({"theme": theme, "cases": len(hits), "case_ids": ";".join(map(str, hits)), "_order": order})
+    out = pd.DataFrame(rows, columns=["theme", "cases", "case_ids", "_order"])
+    out = out.sort_values(["cases", "_order"], ascending=[False, True])
+    return out.drop(columns="_order").reset_index(drop=True)
+
+
+def referent_themes(cases: pd.DataFrame, themes: Mapping[str, Iterable[str]] | None = None) -> pd.DataFrame:
+    """:func:`theme_counts` of ``referent_object`` with :data:`REFERENT_THEMES` (or your ``themes``)."""
+    return theme_counts(cases, REFERENT_THEMES if themes is None else themes, "referent_object")
+
+
+def _sort_key(col: pd.Series) -> pd.Series:
+    return col.astype(str).str.casefold() if not pd.api.types.is_numeric_dtype(col) else col
+
+
+def information_controls(
+    measures: pd.DataFrame,
+    types: Iterable[str] = INFORMATION_CONTROL_TYPES,
+    words: Iterable[str] = INFORMATION_CONTROL_WORDS,
+    *,
+    sources: pd.DataFrame | None = None,
+    labels: bool = False,
+) -> pd.DataFrame:
+    """Return the measures of information control, in date order.
+
+    A measure counts when its ``type`` is one of ``types``, or when its ``type``, ``name``
+    or ``legal_basis`` contains one of ``words`` (case-insensitive). Returns columns
+    ``measure_id``, ``date`` (written at its precision), ``name``, ``type``,
+    ``legal_basis`` and ``source_id`` (as "Author (year)" when ``sources`` is given).
+    With ``labels=True`` the columns get the reader-facing names of :data:`MEASURE_LABELS`
+    and underscores in the type become spaces.
+    """
+    _require(measures, MEASURE_COLUMNS, "measures")
+    types = {t.casefold() for t in types}
+    words = [w.casefold() for w in words]
+    kind = _text(measures["type"]).str.casefold()
+    mask = kind.isin(types)
+    if words:
+        pattern = "|".join(re.escape(w) for w in words)
+        for column in ("type", "name", "legal_basis"):
+            mask |= _text(measures[column]).str.casefold().str.contains(pattern, regex=True)
+    sel = measures[mask].copy()
+    sel["_start"] = sel["date"].map(period_start)
+    sel = sel.sort_values(["_start", "measure_id"])
+    sel["date"] = [format_date(d, str(p)) for d, p in zip(sel["date"], sel["date_precision"], strict=True)]
+    cols = ["measure_id", "date", "name", "type", "legal_basis", "source_id"]
+    out = sel[cols].apply(_text).reset_index(drop=True)
+    if sources is not None:
+        out["source_id"] = [cite_sources(ids, sources) for ids in out["source_id"]]
+    if labels:
+        out["type"] = out["type"].str.replace("_", " ")
+        out = out.rename(columns=MEASURE_LABELS)
+    return out
+
+
+# --------------------------------------------------------------------------- over time
+
+
+def timeline_table(cases: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
+    """Put cases and measures on one time line.
+
+    Returns one row per case and measure with columns ``kind`` (``case`` or ``measure``),
+    ``id``, ``label`` (subject or name), ``category`` (``case (<subject_type>)`` or
+    ``measure (<type>)``, underscores as spaces), ``date``, ``date_precision`` and ``year`` (fractional, for plotting),
+    sorted by date.
+    """
+    _require(cases, ["case_id", "subject", "subject_type", "date", "date_precision"], "cases")
+    _require(measures, ["measure_id", "name", "type", "date", "date_precision"], "measures")
+    c = pd.DataFrame(
+        {
+            "kind": "case",
+            "id": cases["case_id"].astype(str),
+            "label": cases["subject"].astype(str),
+            "category": "case (" + _text(cases["subject_type"], "unspecified").str.replace("_", " ") + ")",
+            "date": cases["date"].astype(str),
+            "date_precision": _text(cases["date_precision"], "year"),
+        }
+    )
+    m = pd.DataFrame(
+        {
+            "kind": "measure",
+            "id": measures["measure_id"].astype(str),
+            "label": measures["name"].astype(str),
+            "category": "measure (" + _text(measures["type"], "unspecified").str.replace("_", " ") + ")",
+            "date": measures["date"].astype(str),
+            "date_precision": _text(measures["date_precision"], "year"),
+        }
+    )
+    both = pd.concat([c, m], ignore_index=True)
+    both["year"] = both["date"].map(decimal_year)
+    return both.sort_values(["year", "kind", "id"]).reset_index(drop=True)
+
+
+def timeline_figure(cases: pd.DataFrame, measures: pd.DataFrame, *, max_label: int = 50):
+    """Plot cases and measures over time: one row per item, earliest at the top, coloured by type.
+
+    Cases are circles and measures diamonds, with one colour per type (the legend names them). A marker sits at the start of its date's period and is hollow when
+    the date is known only to the month or year. Row labels are the case subject or the
+    measure name, cut to ``max_label`` characters. Returns the matplotlib ``Figure``.
+    """
+    from matplotlib.lines import Line2D
+
+    from ctmodule.figures import PALETTE, new_figure
+
+    table = timeline_table(cases, measures)
+    categories = sorted(table["category"].unique(), key=lambda c: (not c.startswith("case"), c))
+    style = {
+        cat: ("o" if cat.startswith("case") else "D", PALETTE[i % len(PALETTE)]) for i, cat in enumerate(categories)
+    }
+    n = len(table)
+    fig, ax = new_figure(9.0, 1.4 + 0.26 * max(n, 1))
+    ys = list(range(n))[::-1]  # earliest at the top
+    for y, (_, row) in zip(ys, table.iterrows(), strict=True):
+        marker, colour = style[row["category"]]
+        exact = row["date_precision"] == "day"
+        ax.plot([row["year"]], [y], marker=marker, markersize=7, linestyle="none",
+                markerfacecolor=colour if exact else "white", markeredgecolor=colour, markeredgewidth=1.5,
+                zorder=3)
+    labels = [t if len(t) <= max_label else t[: max_label - 1] + "…" for t in table["label"]]
+    ax.set_yticks(ys, labels, fontsize=8)
+    ax.set_ylim(-0.8, n - 0.2)
+    ax.grid(axis="y", color="#eeeeee", linewidth=0.6)
+    ax.grid(axis="x", color="#dddddd", linewidth=0.6)
+    ax.set_axisbelow(True)
+    if n:
+        lo, hi = int(table["year"].min()), int(table["year"].max()) + 1
+        step = 1 if hi - lo <= 8 else 2 if hi - lo <= 16 else 5
+        first = lo + (-lo) % step
+        ax.set_xticks(range(first, hi + 1, step))
+        ax.set_xlim(lo - 0.5, hi + 0.5)
+    handles = [
+        Line2D([], [], marker=style[c][0], color=style[c][1], linestyle="none", markersize=7, label=c)
+        for c in categories
+    ]
+    handles.append(Line2D([], [], marker="o", color="#555555", markerfacecolor="white", linestyle="none",
+                          markersize=7, label="hollow: dated to month or year"))
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
+    ax.set_xlabel("Year")
+    ax.set_title("Cases and measures over time, by type", loc="left", fontsize=11)
+    return fig
+
+
+def _barh(labels, values, title: str, xlabel: str):
+    """A horizontal bar chart with the first label on top and each bar's value written at its end."""
+    from ctmodule.figures import PALETTE, new_figure
+
+    labels, values = list(labels)[::-1], [int(v) for v in values][::-1]
+    fig, ax = new_figure(7.5, 1.2 + 0.42 * max(len(labels), 1))
+    ax.barh(range(len(labels)), values, color=PALETTE[0])
+    ax.set_yticks(range(len(labels)), labels)
+    for y, n in enumerate(values):
+        ax.annotate(str(n), (n, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=8)
+    ax.set_xlabel(xlabel)
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.set_title(title, loc="left", fontsize=11)
+    return fig
+
+
+def counts_figure(
+    cases: pd.DataFrame,
+    column: str = "legal_basis",
+    *,
+    split: bool = True,
+    group: Callable[[str], str] | None = None,
+):
+    """Horizontal bar chart of :func:`count_by` (cases per legal basis or subject type)."""
+    counts = count_by(cases, column, split=split, group=group)
+    names = dict(CODING_FIELDS)
+    return _barh(counts[column], counts["cases"], f"Cases by {names.get(column, column).lower()}", "Number of cases")
+
+
+def referents_figure(cases: pd.DataFrame, themes: Mapping[str, Iterable[str]] | None = None):
+    """Horizontal bar chart of :func:`referent_themes`: how many cases name each referent theme."""
+    counts = referent_themes(cases, themes)
+    return _barh(
+        counts["theme"],
+        counts["cases"],
+        f"What the {len(cases)} cases say is threatened (referent objects, grouped)",
+        "Number of cases naming the theme (a case can name several)",
+    )
