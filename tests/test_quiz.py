@@ -21,7 +21,6 @@ GOOD = [
     {
         "question": "How many universal instruments does the UN count?",
         "type": "numeric",
-        "precision": 0,
         "answers": [
             {"type": "value", "value": 19, "correct": True, "feedback": "Right."},
             {"type": "default", "feedback": "Count the instruments listed by the CTC."},
@@ -58,6 +57,7 @@ def test_good_quiz_loads(tmp_path):
         (lambda q: q[2].update(answers=[dict(a, correct=False) for a in q[2]["answers"]]), "question 3: needs at least one correct"),
         (lambda q: q.pop(), "2 questions, at least 3 expected"),
         (lambda q: q[0].update(question=" "), "question 1: 'question' text is missing"),
+        (lambda q: q[1].update(precision=0), "question 2: 'precision' must be a whole number of at least 1"),
     ],
 )
 def test_malformed_quiz_is_refused_with_where(tmp_path, mutate, message):

@@ -10,7 +10,7 @@ A quiz file is a JSON list of questions in jupyterquiz's format::
          {"answer": "UNGA resolution 49/60", "correct": false, "feedback": "No: ..."}
        ]},
       {"question": "How many universal instruments ...?",
-       "type": "numeric", "precision": 0,
+       "type": "numeric",                  # "precision": N (N >= 1) rounds decimals
        "answers": [
          {"type": "value", "value": 19, "correct": true,  "feedback": "Right: ..."},
          {"type": "range", "range": [12, 18], "correct": false, "feedback": "..."},
@@ -78,6 +78,11 @@ def _check_question(q, where: str) -> list[str]:
     if not answers:
         problems.append(f"{where}: needs at least one answer")
         return problems
+    if qtype == "numeric" and "precision" in q:
+        precision = q["precision"]
+        # jupyterquiz calls toPrecision(precision): 0 throws in the browser and breaks the quiz
+        if not isinstance(precision, int) or isinstance(precision, bool) or precision < 1:
+            problems.append(f"{where}: 'precision' must be a whole number of at least 1 (or left out)")
     correct = 0
     for j, a in enumerate(answers, start=1):
         w = f"{where}, answer {j}"
