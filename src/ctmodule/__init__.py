@@ -12,8 +12,17 @@ import importlib
 __version__ = "0.1.0"
 
 _SUBMODULES = {
+    "data", "validate", "datadict",
+    "cases",
+    "definitions",
+    "timeline",
+    "instruments",
+    "claims",
+    "synthesis",
+    "release", "grade", "sandbox", "feedback", "marks",
     "cli",
     "paths",
+    "widgets", "quiz",
 }
 
 
