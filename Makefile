@@ -20,7 +20,7 @@ NBVAL  := --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sani
 BOOK     ?= .
 NB_PATHS ?= chapters exercises
 
-.PHONY: book test lint unit nbval build-strict lab clean distclean venv
+.PHONY: book test lint unit nbval build-strict lab clean distclean venv vendor browser
 
 $(STAMP): requirements.txt constraints.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,10 +44,32 @@ define check_inputs
 	   rm -rf $(BOOK)/_build/.jupyter_cache; echo "$$new" > $(BOOK)/_build/.inputs.sha; fi
 endef
 
-book: $(STAMP)
+# Browser assets the site serves itself (offline): MathJax and the widget manager, plus axe-core
+# for the browser tests, from the npm registry at the versions package-lock.json pins. npm ci
+# runs when node_modules is missing or the lock changed; tools/vendor.py then copies the files
+# the pages load into _vendor/ (git-ignored; html_static_path), and checks the pinned versions.
+NODE_STAMP := node_modules/.ctmodule-installed
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	@touch $@
+
+vendor: $(STAMP) $(NODE_STAMP)
+	$(BIN)/python tools/vendor.py --dest $(BOOK)/_vendor
+
+# The site; its internal links and assets checked (a broken one fails the build); then a zip of
+# it that opens from the file system (_build/ctmodule-book.zip).
+book: $(STAMP) vendor
 	$(check_inputs)
 	$(BIN)/jupyter-book build $(BOOK) $(JB_FLAGS)
-	@echo "Built: open $(BOOK)/_build/html/index.html"
+	$(BIN)/python tools/check_links.py $(BOOK)/_build/html
+	$(BIN)/python tools/zip_site.py $(BOOK)/_build/html $(BOOK)/_build/ctmodule-book.zip
+	@echo "Built: open $(BOOK)/_build/html/index.html (offline copy: $(BOOK)/_build/ctmodule-book.zip)"
+
+# Chromium (Debian's, /usr/bin/chromium) against the built site on 127.0.0.1, network blocked:
+# every page, navigation, search, math, quizzes, explorers, links, axe-core, the offline zip.
+# Screenshots of each page's first screen: _build/screenshots/. Run after `make book`.
+browser: $(STAMP) $(NODE_STAMP)
+	CTMODULE_SITE=$(BOOK)/_build/html $(BIN)/python -m pytest -m browser -p no:cacheprovider tests/browser
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -58,8 +80,12 @@ unit: $(STAMP)
 nbval: $(STAMP)
 	$(BIN)/python -m pytest $(NBVAL) -n $(JOBS) --dist loadfile -p no:cacheprovider $(NB_PATHS)
 
-test: lint unit nbval book
+test: lint unit nbval book browser
 	@echo "All tests passed."
+
+# Build, test and grading times against floors measured in the same run (benchmarks/README.md).
+bench: $(STAMP) vendor
+	$(BIN)/python benchmarks/run.py $(BENCH_FLAGS)
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=.
