@@ -42,6 +42,8 @@ VENV = ROOT / ".venv"
 BIN = VENV / "bin"
 RESULTS = ROOT / "benchmarks" / "results"
 README = ROOT / "benchmarks" / "README.md"
+# both show the latest table between the markers
+READMES = (README, ROOT / "README.md")
 TABLE_START = "<!-- bench-table:start -->"
 TABLE_END = "<!-- bench-table:end -->"
 
@@ -671,14 +673,15 @@ def shown(path: Path) -> str:
 
 
 def update_readme(table: str, source: str) -> None:
-    text = README.read_text(encoding="utf-8")
-    if TABLE_START not in text or TABLE_END not in text:
-        log(f"README has no {TABLE_START} … {TABLE_END} block; not updated")
-        return
-    pre, rest = text.split(TABLE_START, 1)
-    _, post = rest.split(TABLE_END, 1)
-    README.write_text(f"{pre}{TABLE_START}\n{table}\n(From `{source}`.)\n{TABLE_END}{post}", encoding="utf-8")
-    log(f"updated {README}")
+    for readme in READMES:
+        text = readme.read_text(encoding="utf-8")
+        if TABLE_START not in text or TABLE_END not in text:
+            log(f"{readme.name} has no {TABLE_START} … {TABLE_END} block; not updated")
+            continue
+        pre, rest = text.split(TABLE_START, 1)
+        _, post = rest.split(TABLE_END, 1)
+        readme.write_text(f"{pre}{TABLE_START}\n{table}\n(From `{source}`.)\n{TABLE_END}{post}", encoding="utf-8")
+        log(f"updated {readme}")
 
 
 # ----------------------------------------------------------------------------- main
@@ -697,7 +700,7 @@ def main() -> int:
     ap.add_argument("--skip", nargs="*", default=[], choices=["floor", "build", "nbval", "grade", "import"],
                     help="leave out parts (development only)")
     ap.add_argument("--keep", action="store_true", help="keep the temporary copy (its path is printed)")
-    ap.add_argument("--update-readme", action="store_true", help="put the table into benchmarks/README.md")
+    ap.add_argument("--update-readme", action="store_true", help="put the table into benchmarks/README.md and README.md")
     ap.add_argument("--table", type=Path, metavar="JSON", help="only print the table of an earlier run")
     args = ap.parse_args()
 

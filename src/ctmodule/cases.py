@@ -141,18 +141,18 @@ def _text(series: pd.Series, missing: str = "") -> pd.Series:
 
 
 def split_ids(value) -> list[str]:
-    """Split a ``;``-separated cell (``source_id``, ``audience``...) into clean items.
+    """Split a ``;``-separated cell (``source_id``, ``checked_against``...) into clean items.
 
-    Empty items and surrounding spaces are dropped; a missing value gives ``[]``.
+    The package's one splitter, :func:`ctmodule.data.split_refs`, under this module's name.
 
     >>> split_ids("a; b;;c ")
     ['a', 'b', 'c']
     >>> split_ids(None)
     []
     """
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return []
-    return [part.strip() for part in str(value).split(";") if part.strip()]
+    from ctmodule.data import split_refs
+
+    return split_refs(value)
 
 
 def period_start(date: str) -> pd.Timestamp:

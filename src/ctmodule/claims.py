@@ -75,21 +75,18 @@ def _text(value) -> str:
 
 
 def split_ids(value) -> list[str]:
-    """Split a ``;``-separated list of source ids; blanks and missing values give ``[]``.
+    """Split a ``;``-separated cell (``source_id``, ``checked_against``...) into clean items.
 
-    >>> split_ids("SRC-01; SRC-02;")
-    ['SRC-01', 'SRC-02']
+    The package's one splitter, :func:`ctmodule.data.split_refs`, under this module's name.
+
+    >>> split_ids("a; b;;c ")
+    ['a', 'b', 'c']
+    >>> split_ids(None)
+    []
     """
-    if value is None:
-        return []
-    try:
-        import pandas as pd
+    from ctmodule.data import split_refs
 
-        if pd.isna(value):
-            return []
-    except (TypeError, ValueError):
-        pass
-    return [part.strip() for part in str(value).split(";") if part.strip()]
+    return split_refs(value)
 
 
 def _check_statuses(claims) -> None:
