@@ -33,7 +33,9 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 venv: $(STAMP)
 
 # The execution cache is keyed on a notebook's code only: when the data or the helper package
-# change, clear it, or the book would show figures computed from old data.
+# change, clear it, or the book would show figures computed from old data. Sphinx's own record
+# (.doctrees) goes too: it would otherwise consider the unchanged notebooks up to date and never
+# re-read, so never re-execute, them.
 define check_inputs
 	@mkdir -p $(BOOK)/_build
 	@new=$$(find data src/ctmodule -type f \( -name '*.csv' -o -name '*.json' -o -name '*.py' \) \
@@ -41,7 +43,7 @@ define check_inputs
 	 old=$$(cat $(BOOK)/_build/.inputs.sha 2>/dev/null || true); \
 	 if [ "$$new" != "$$old" ]; then \
 	   if [ -n "$$old" ]; then echo "data or ctmodule changed: clearing the execution cache"; fi; \
-	   rm -rf $(BOOK)/_build/.jupyter_cache; echo "$$new" > $(BOOK)/_build/.inputs.sha; fi
+	   rm -rf $(BOOK)/_build/.jupyter_cache $(BOOK)/_build/.doctrees; echo "$$new" > $(BOOK)/_build/.inputs.sha; fi
 endef
 
 # Browser assets the site serves itself (offline): MathJax and the widget manager, plus axe-core
