@@ -312,3 +312,16 @@ def test_otter_assign_student_notebook_has_no_solutions(ex_id, tmp_path):
         cwd=student.parent, capture_output=True, text=True, timeout=600,
     )
     assert run.returncode == 0, run.stdout + run.stderr
+
+
+@pytest.mark.parametrize("ex_id", exercise_ids())
+def test_autograder_environment_lists_what_the_notebook_imports(ex_id):
+    """Gradescope installs otter (with pandas) and the config's requirements, nothing else."""
+    nb = load_nb(master_path(ex_id))
+    config, _ = parse_master(nb)
+    code = "\n".join(source(c) for c in nb["cells"] if c["cell_type"] == "code")
+    imported = set(re.findall(r"^\s*(?:import|from)\s+([A-Za-z_]\w*)", code, re.M))
+    provided = {"pandas", "numpy", "otter"} | set(sys.stdlib_module_names)
+    required = {str(r).split("=")[0].split("<")[0].split(">")[0].strip() for r in config.get("requirements") or []}
+    missing = sorted(imported - provided - required)
+    assert not missing, f"{ex_id}: add {missing} to requirements: in the ASSIGNMENT CONFIG"

@@ -151,6 +151,13 @@ def _run_batch(released: Path, root: Path) -> dict:
     with zipfile.ZipFile(subs / "renamed-zip.ipynb", "w") as zf:
         zf.writestr("a.txt", "not a notebook")
     write(subs, "renamed-text.ipynb", b"event_id,year\nF1,2016\n")
+    # the zip a student's export cell writes: graded like the notebook inside it
+    with zipfile.ZipFile(subs / "exported.zip", "w") as zf:
+        zf.writestr(f"{EX}.ipynb", json.dumps(make_nb(released, CORRECT)))
+        zf.writestr(".OTTER_LOG", "log")
+    with zipfile.ZipFile(subs / "two-notebooks.zip", "w") as zf:
+        zf.writestr("a.ipynb", json.dumps(make_nb(released, CORRECT)))
+        zf.writestr("b.ipynb", json.dumps(make_nb(released)))
     other = make_nb(released, CORRECT)
     other["metadata"]["otter"]["assignment_name"] = "another-exercise"
     write(subs, "other-exercise.ipynb", other)
@@ -217,6 +224,12 @@ def test_correct_submission_gets_full_marks(batch):
     assert (r["q1"], r["q2"], r["q3"], r["q4"]) == ("2", "3", "1", "")
 
 
+def test_exported_zip_is_graded_like_its_notebook(batch):
+    r = batch["rows"]["exported.zip"]
+    assert r["status"] == "ok", r
+    assert r["score"] == r["max_score"] == batch["rows"]["correct.ipynb"]["score"]
+
+
 def test_unanswered_submission_scores_zero_ok(batch):
     r = batch["rows"]["unanswered.ipynb"]
     assert (r["status"], r["score"]) == ("ok", "0"), r
@@ -229,6 +242,7 @@ def test_unanswered_submission_scores_zero_ok(batch):
     ("renamed-text.ipynb", "not valid notebook JSON"),
     ("other-exercise.ipynb", "another-exercise"),
     ("exit.ipynb", "kernel died"),
+    ("two-notebooks.zip", "holds 2 notebooks"),
 ])
 def test_bad_submissions_are_error_rows(batch, name, fragment):
     r = batch["rows"][name]

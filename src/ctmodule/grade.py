@@ -193,14 +193,48 @@ def collect_submissions(path: Path, tmp: Path) -> tuple[Path, list[Path]]:
     return path, files
 
 
-def check_notebook(path: Path, ex: Exercise) -> tuple[dict | None, str]:
-    """Read a submission without running it: (notebook, "") or (None, reason)."""
-    if path.suffix.lower() != ".ipynb":
-        return None, f"not a notebook: expected a .ipynb file, got {path.suffix or 'a file with no extension'}"
+MAX_NOTEBOOK_BYTES = 64 * 1024 * 1024  # a notebook inside a student's zip; guards against zip bombs
+
+
+def read_submission(path: Path) -> tuple[bytes | None, str]:
+    """The submitted notebook's bytes: the ``.ipynb`` itself, or the one notebook inside a ``.zip``.
+
+    Students who follow the notebook's own submission cell hand in the zip that
+    ``grader.export()`` writes (the notebook plus a log); that zip must hold exactly one notebook.
+    """
+    suffix = path.suffix.lower()
+    if suffix == ".zip":
+        try:
+            with zipfile.ZipFile(path) as zf:
+                notebooks = [
+                    info for info in zf.infolist()
+                    if not info.is_dir() and info.filename.lower().endswith(".ipynb")
+                    and not any(p.startswith(".") or p == "__MACOSX" for p in info.filename.split("/"))
+                ]
+                if len(notebooks) != 1:
+                    return None, (f"the zip holds {len(notebooks)} notebooks; a submitted zip must hold "
+                                  "exactly one (the zip that the notebook's export cell writes)")
+                with zf.open(notebooks[0]) as member:
+                    data = member.read(MAX_NOTEBOOK_BYTES + 1)
+        except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
+            return None, f"the zip cannot be read ({exc})"
+        if len(data) > MAX_NOTEBOOK_BYTES:
+            return None, f"the notebook in the zip is larger than {MAX_NOTEBOOK_BYTES // 2**20} MB"
+        return data, ""
+    if suffix != ".ipynb":
+        return None, (f"not a notebook: expected a .ipynb file (or the zip its export cell writes), "
+                      f"got {path.suffix or 'a file with no extension'}")
     try:
-        data = path.read_bytes()
+        return path.read_bytes(), ""
     except OSError as exc:
         return None, f"cannot read the file: {exc.strerror}"
+
+
+def check_notebook(path: Path, ex: Exercise) -> tuple[dict | None, str]:
+    """Read a submission without running it: (notebook, "") or (None, reason)."""
+    data, reason = read_submission(path)
+    if data is None:
+        return None, reason
     if not data.strip():
         return None, "the file is empty"
     try:
@@ -297,7 +331,7 @@ def grade_one(path: Path, name: str, ex: Exercise, settings: Settings, batch_dir
     try:
         shutil.copytree(ex.student_dir, work, ignore=shutil.ignore_patterns(f"{ex.id}.ipynb", ".OTTER_LOG"))
         nb_copy = work / f"{ex.id}.ipynb"
-        shutil.copyfile(path, nb_copy)  # the submission itself is only ever read
+        nb_copy.write_bytes(read_submission(path)[0])  # the submission itself is only ever read
         job = {"notebook": str(nb_copy), "workdir": str(work), "job_dir": str(job_dir),
                "output_limit": settings.output_limit, "memory_mb": settings.memory_mb,
                "isolate": settings.isolate, "hide": settings.hide, "otter_stub": settings.otter_stub}

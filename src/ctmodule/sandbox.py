@@ -116,7 +116,7 @@ def _ct_case(_src={src!r}, _name={name!r}):
             self._ct_msg = ("expected " + example.want.strip() + ", got " + got.strip())
         def report_unexpected_exception(self, out, test, example, exc_info):
             e = exc_info[1]
-            msg = str(e).strip().strip("'")
+            msg = str(e).strip()
             self._ct_msg = msg if isinstance(e, AssertionError) and msg else (type(e).__name__ + ": " + msg)
     t = doctest.DocTestParser().get_doctest(_src, globals(), _name, None, 0)
     r = _R(verbose=False, optionflags=doctest.NORMALIZE_WHITESPACE | doctest.ELLIPSIS)
