@@ -34,6 +34,8 @@ from collections.abc import Callable, Iterable, Mapping
 
 import pandas as pd
 
+from ctmodule.data import split_refs
+
 #: Columns that the ``cases`` table must have (see ``data/datapackage.json``).
 CASE_COLUMNS = [
     "case_id",
@@ -140,19 +142,8 @@ def _text(series: pd.Series, missing: str = "") -> pd.Series:
     return series.astype("object").where(series.notna(), missing).astype(str)
 
 
-def split_ids(value) -> list[str]:
-    """Split a ``;``-separated cell (``source_id``, ``checked_against``...) into clean items.
-
-    The package's one splitter, :func:`ctmodule.data.split_refs`, under this module's name.
-
-    >>> split_ids("a; b;;c ")
-    ['a', 'b', 'c']
-    >>> split_ids(None)
-    []
-    """
-    from ctmodule.data import split_refs
-
-    return split_refs(value)
+# one splitter for ';'-separated id lists across the package
+split_ids = split_refs
 
 
 def period_start(date: str) -> pd.Timestamp:

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 
+from ctmodule.data import split_refs
+
 STATUSES = ("confirmed", "differs", "unverified")
 """The verdicts a claim can have, in the order used by tables and figures."""
 
@@ -74,19 +76,8 @@ def _text(value) -> str:
     return str(value)
 
 
-def split_ids(value) -> list[str]:
-    """Split a ``;``-separated cell (``source_id``, ``checked_against``...) into clean items.
-
-    The package's one splitter, :func:`ctmodule.data.split_refs`, under this module's name.
-
-    >>> split_ids("a; b;;c ")
-    ['a', 'b', 'c']
-    >>> split_ids(None)
-    []
-    """
-    from ctmodule.data import split_refs
-
-    return split_refs(value)
+# one splitter for ';'-separated id lists across the package
+split_ids = split_refs
 
 
 def _check_statuses(claims) -> None:
