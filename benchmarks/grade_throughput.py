@@ -38,8 +38,8 @@ def main() -> int:
     ap.add_argument("--save", type=Path, default=ROOT / "benchmarks" / "results" / "grade_throughput.json")
     args = ap.parse_args()
 
-    from ctmodule import release, sandbox
     from ctmodule.cli import main as cli
+    from ctmodule.grading import release, sandbox
 
     results = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                            "platform": platform.platform()},

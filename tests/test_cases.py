@@ -1,4 +1,4 @@
-"""Tests for ctmodule.cases: coding cards, counts, information controls, the time line."""
+"""Tests for ctmodule.analysis.cases: coding cards, counts, information controls, the time line."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import doctest
 import pandas as pd
 import pytest
 
-from ctmodule import cases as cs
+from ctmodule.analysis import cases as cs
 
 
 @pytest.fixture

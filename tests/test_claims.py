@@ -1,4 +1,4 @@
-"""Tests for ctmodule.claims (source criticism helpers for chapter 7)."""
+"""Tests for ctmodule.analysis.claims (source criticism helpers for chapter 7)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import doctest
 import pandas as pd
 import pytest
 
-from ctmodule import claims as cl
 from ctmodule import paths
+from ctmodule.analysis import claims as cl
 
 
 @pytest.fixture

@@ -235,3 +235,42 @@ def test_real_data_loads_with_types():
 )
 def test_label_persons_and_organisations(author, expected):
     assert data.label({"author": author, "year": 2017}) == expected
+
+
+# --- year_of: one function for the strict (ISO) and the lenient (free text) reading ---------------
+
+
+@pytest.mark.parametrize(
+    ("value", "strict", "lenient"),
+    [
+        ("1963", 1963, 1963), ("1963-09", 1963, 1963), ("1963-09-14", 1963, 1963), (2019, 2019, 2019),
+        ("2010-12-01/2010-12-02", 2010, 2010), (" 2019-11", 2019, 2019),
+        ("", None, None), (None, None, None), (float("nan"), None, None), ("n.d.", None, None),
+        # where the two readings differ
+        ("circa 2019", None, 2019),          # a year inside free text: only the lenient reading finds it
+        ("n.d. [2019]", None, 2019),
+        ("0999", 999, None),                 # four digits at the start, but no plausible year
+        ("12345", 1234, None),
+        ("1750", 1750, None),
+    ],
+)
+def test_year_of_strict_and_lenient(value, strict, lenient):
+    assert data.year_of(value) == strict
+    assert data.year_of(value, anywhere=True) == lenient
+
+
+def test_year_of_accepts_pandas_missing_values():
+    import pandas as pd
+
+    for missing in (pd.NA, pd.NaT):
+        assert data.year_of(missing) is None
+        assert data.year_of(missing, anywhere=True) is None
+
+
+def test_dates_doctests():
+    import doctest
+
+    from ctmodule.data import dates
+
+    failures, tried = doctest.testmod(dates)
+    assert tried > 0 and failures == 0

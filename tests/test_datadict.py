@@ -1,4 +1,4 @@
-"""Tests of the generated data dictionary (``ctmodule.datadict.render_markdown``)."""
+"""Tests of the generated data dictionary (``ctmodule.data.datadict.render_markdown``)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from datafixtures import build_package
 
-from ctmodule.datadict import render_markdown
+from ctmodule.data.datadict import render_markdown
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -1,4 +1,4 @@
-"""Tests for ctmodule.definitions: grid, similarity scores, comparison, figures."""
+"""Tests for ctmodule.analysis.definitions: grid, similarity scores, comparison, figures."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from ctmodule import definitions as d
+from ctmodule.analysis import definitions as d
 
 
 def long_table(rows):

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from ctmodule import grade, marks, release, sandbox
 from ctmodule.cli import main as cli
+from ctmodule.grading import common, grade, release, sandbox
 
 FIXTURES = Path(__file__).parent / "fixtures" / "exercises"
 EX = "fixture-ex"
@@ -270,7 +270,7 @@ def test_rewriting_test_files_does_not_raise_the_score(batch):
     assert "Errors while running" not in fb  # it did overwrite the test files it could find
     # and the release it could see (in fallback mode) still holds the real tests
     zpath = batch["released"] / EX / "autograder" / f"{EX}-autograder.zip"
-    assert any(c["hidden"] for c in grade.load_cases(zpath))
+    assert any(c["hidden"] for c in common.load_cases(zpath))
 
 
 def test_submissions_are_never_modified(batch):
@@ -302,7 +302,7 @@ def test_feedback_lists_checks_hints_and_manual_questions(batch):
 
 
 def test_gradebook_meta_sidecar(batch):
-    meta = json.loads(marks.meta_path(batch["gradebook"]).read_text())
+    meta = json.loads(common.meta_path(batch["gradebook"]).read_text())
     assert meta["auto_max"] == 6
     assert {q["name"]: q["max"] for q in meta["questions"]} == {"q1": 2, "q2": 3, "q3": 1, "q4": 2}
 
@@ -377,7 +377,7 @@ def test_csv_is_written_atomically(tmp_path, monkeypatch):
 
     monkeypatch.setattr(csv.DictWriter, "writerows", exploding_rows)
     with pytest.raises(Boom):
-        grade.write_csv_atomic(target, ["a"], [{"a": 1}, {"a": 2}])
+        common.write_csv_atomic(target, ["a"], [{"a": 1}, {"a": 2}])
     assert target.read_text(encoding="utf-8") == "old gradebook\n"
     assert [p.name for p in tmp_path.iterdir()] == ["grades.csv"]
 
@@ -386,12 +386,12 @@ def test_parse_test_files_ok_and_exception_formats():
     ok = ("OK_FORMAT = True\ntest = {'name': 'q1', 'points': 3, 'suites': [{'cases': ["
           "{'code': '>>> assert x == 1\\n', 'hidden': False}, {'code': '>>> assert x > 0\\n', 'hidden': True}, "
           "{'code': '>>> x\\n1\\n', 'hidden': True, 'points': 1}], 'scored': True, 'type': 'doctest'}]}\n")
-    cases = grade.parse_test_file("tests/q1.py", ok)
+    cases = common.parse_test_file("tests/q1.py", ok)
     assert [(c["points"], c["hidden"]) for c in cases] == [(1.0, False), (1.0, True), (1.0, True)]
     exc = ("from otter.test_files import test_case\nimport math\nOK_FORMAT = False\nname = 'q2'\npoints = 4\n\n"
            "@test_case(points=1, hidden=False)\ndef test_a(y):\n    assert y == 2, 'y should be 2'\n\n"
            "@test_case(hidden=True)\ndef test_b(y, env):\n    assert math.isclose(y, 2)\n")
-    cases = grade.parse_test_file("tests/q2.py", exc)
+    cases = common.parse_test_file("tests/q2.py", exc)
     assert [(c["question"], c["points"], c["hidden"], c["function"]) for c in cases] == [
         ("q2", 1.0, False, "test_a"), ("q2", 3.0, True, "test_b")]
     assert "import math" in cases[1]["code"] and "otter" not in cases[1]["code"]
@@ -408,7 +408,7 @@ def test_zip_of_submissions_and_dotfiles(tmp_path):
         zf.writestr("__MACOSX/._two.ipynb", "junk")
         zf.writestr(".DS_Store", "junk")
         zf.writestr("../evil.ipynb", "{}")
-    folder, files = grade.collect_submissions(z, tmp_path)
+    folder, files = common.collect_submissions(z, tmp_path)
     assert sorted(str(f.relative_to(folder)) for f in files) == ["a/one.ipynb", "two.ipynb"]
     assert not (tmp_path.parent / "evil.ipynb").exists()
 
@@ -487,7 +487,7 @@ def test_ctrl_c_leaves_the_old_gradebook_whole_and_kills_everything(released, tm
 
 
 def test_summary_and_progress(capsys):
-    ex = grade.Exercise("x", "x", Path("."), Path("."), [{"name": "q1", "points": 2, "manual": False}],
+    ex = common.Exercise("x", "x", Path("."), Path("."), [{"name": "q1", "points": 2, "manual": False}],
                         [{"question": "q1", "index": 0, "points": 2.0, "hidden": False}])
     results = [grade.Result("a", "ok", 2.0, 1.0), grade.Result("b", "ok", 1.0, 1.0),
                grade.Result("c", "error", 0.0, 0.0, "the file is empty"),

@@ -1,11 +1,11 @@
-"""Tests for ctmodule.instruments: on a small invented table, plus one check of the real data."""
+"""Tests for ctmodule.analysis.instruments: on a small invented table, plus one check of the real data."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from ctmodule import instruments as ins
+from ctmodule.analysis import instruments as ins
 from ctmodule.paths import data_dir
 
 COLUMNS = [
@@ -31,14 +31,6 @@ def table() -> pd.DataFrame:
          "2017-03-15", "2017-04-20", "no (EU law)", "s3;s4"),
     ]
     return pd.DataFrame(rows, columns=COLUMNS)
-
-
-@pytest.mark.parametrize(
-    ("value", "year"),
-    [("1963", 1963), ("1963-09", 1963), ("1963-09-14", 1963), ("", None), (None, None), ("n.d.", None)],
-)
-def test_year_of(value, year):
-    assert ins.year_of(value) == year
 
 
 def test_fractional_year_respects_precision():

@@ -1,4 +1,4 @@
-"""The offline tooling: tools/vendor.py, tools/zip_site.py and the ctmodule.offline extension.
+"""The offline tooling: tools/vendor.py, tools/zip_site.py and the ctmodule.book.offline extension.
 
 (The built site itself is tested in a browser: tests/browser/.)
 """
@@ -152,13 +152,13 @@ def test_zip_refuses_a_folder_that_is_not_a_built_site(tmp_path):
         zip_tool.write_zip(tmp_path, tmp_path / "x.zip")
 
 
-# --- the ctmodule.offline Sphinx extension -----------------------------------------------------
+# --- the ctmodule.book.offline Sphinx extension -----------------------------------------------------
 
 
 def test_offline_extension_cleans_a_page_context(caplog):
     from sphinx.builders.html._assets import _CascadingStyleSheet, _JavaScript
 
-    from ctmodule import offline
+    from ctmodule.book import offline
 
     scripts = [
         _JavaScript("_static/doctools.js", priority=200),
@@ -203,7 +203,7 @@ def test_offline_extension_cleans_a_page_context(caplog):
 
 
 def test_offline_extension_keeps_vendored_files_out_of_every_page():
-    from ctmodule import offline
+    from ctmodule.book import offline
 
     config = {"html_js_files": ["mathjax/tex-mml-svg.js", "html-manager/embed.js", "custom.js"],
               "html_css_files": [("mathjax/x.css", {}), "custom.css"]}

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from ctmodule import quiz
+from ctmodule.book import quiz
 from ctmodule.paths import repo_root
 
 GOOD = [

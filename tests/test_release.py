@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from ctmodule import release
 from ctmodule.cli import main as cli
+from ctmodule.grading import release
 
 FIXTURES = Path(__file__).parent / "fixtures" / "exercises"
 EX = "fixture-ex"

@@ -1,28 +1,12 @@
-"""Tests for ctmodule.synthesis (events and measures by period, chapter 8)."""
+"""Tests for ctmodule.analysis.synthesis (events and measures by period, chapter 8)."""
 
 from __future__ import annotations
-
-import doctest
 
 import pandas as pd
 import pytest
 
 from ctmodule import paths
-from ctmodule import synthesis as sy
-
-
-def test_doctests():
-    failures, tried = doctest.testmod(sy)
-    assert tried > 0 and failures == 0
-
-
-@pytest.mark.parametrize(
-    ("date", "year"),
-    [("2019-11-19", 2019), ("2019-11", 2019), ("2019", 2019), (2019, 2019),
-     ("2010-12-01/2010-12-02", 2010), ("", None), (None, None), (float("nan"), None), ("n.d.", None)],
-)
-def test_year_of(date, year):
-    assert sy.year_of(date) == year
+from ctmodule.analysis import synthesis as sy
 
 
 def test_period_of_bounds():

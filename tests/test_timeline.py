@@ -1,11 +1,11 @@
-"""Tests for ctmodule.timeline: periods from dates of any precision, filters, figure."""
+"""Tests for ctmodule.analysis.timeline: periods from dates of any precision, filters, figure."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from ctmodule import timeline as t
+from ctmodule.analysis import timeline as t
 
 
 @pytest.fixture

@@ -61,7 +61,7 @@ def test_valid_fixture_passes(pkg, capsys):
 
 
 def test_validate_package_api(pkg):
-    from ctmodule.validate import validate_package
+    from ctmodule.data.validate import validate_package
 
     result = validate_package(pkg)
     assert result.ok and result.tables == 4 and result.rows == 11

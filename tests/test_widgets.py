@@ -1,4 +1,4 @@
-"""The explorers of ctmodule.widgets, built on the real data and driven by setting widget values."""
+"""The explorers of ctmodule.explorers, built on the real data and driven by setting widget values."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import pytest
 
 pytest.importorskip("ipywidgets")
 
-from ctmodule import widgets as w  # noqa: E402
+from ctmodule import explorers as w  # noqa: E402
+from ctmodule.explorers import coder  # noqa: E402
 from ctmodule.paths import repo_root  # noqa: E402
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
@@ -182,7 +183,7 @@ def test_case_coder_right_and_wrong_coding():
     fields = ["securitising_actor", "referent_object", "audience", "extraordinary_measure"]
     for f in fields:
         assert row[f] in exp.controls[f].options  # the right answer is offered
-        assert any(d in exp.controls[f].options for d in w.DISTRACTORS[f])  # and distractors
+        assert any(d in exp.controls[f].options for d in coder.DISTRACTORS[f])  # and distractors
         exp.controls[f].value = row[f]
     assert "module's coding" not in exp.output.value  # nothing revealed before Check
     exp.controls["check"].click()
@@ -203,7 +204,7 @@ def test_case_coder_switching_case_resets_answers():
     exp.controls["audience"].value = exp.controls["audience"].options[1]
     exp.controls["case"].value = "qaznet-2019"
     assert exp.case == "qaznet-2019"
-    assert all(exp.controls[f].value == w.CHOOSE for f in w.FIELD_HELP)
+    assert all(exp.controls[f].value == coder.CHOOSE for f in coder.FIELD_HELP)
     exp.check()
     assert exp.correct == 0 and "no answer" in exp.output.value
 

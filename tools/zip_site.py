@@ -9,7 +9,7 @@ Every asset is in the site (MathJax, the widget manager and the theme's fonts ar
 see tools/vendor.py), pages load no ES modules, and Sphinx's search index is a script, so all
 of it works from ``file://``. The one thing Chromium refuses from ``file://`` is ``fetch()`` of
 another file, which Sphinx's search uses for the summary under each result: the
-``ctmodule.offline`` extension turns the summaries off when the page is a file, so the search
+``ctmodule.book.offline`` extension turns the summaries off when the page is a file, so the search
 lists its results without them.
 
 The zip is reproducible: entries are sorted and carry a fixed timestamp.

@@ -16,11 +16,11 @@ from ctmodule import __version__
 
 # name: (module, one-line help)
 _COMMANDS: dict[str, tuple[str, str]] = {
-    "validate": ("ctmodule.validate", "check the data package against its schema"),
-    "release": ("ctmodule.release", "write student and autograder folders for exercises (otter assign)"),
-    "grade": ("ctmodule.grade", "grade a folder or zip of submitted notebooks into a CSV gradebook"),
-    "export-written": ("ctmodule.feedback", "collect the answers to hand-graded questions, one file per question"),
-    "merge-marks": ("ctmodule.marks", "merge marks for hand-graded questions into a gradebook"),
+    "validate": ("ctmodule.data.validate", "check the data package against its schema"),
+    "release": ("ctmodule.grading.release", "write student and autograder folders for exercises (otter assign)"),
+    "grade": ("ctmodule.grading.grade", "grade a folder or zip of submitted notebooks into a CSV gradebook"),
+    "export-written": ("ctmodule.grading.feedback", "collect the answers to hand-graded questions, one file per question"),
+    "merge-marks": ("ctmodule.grading.marks", "merge marks for hand-graded questions into a gradebook"),
 }
 
 

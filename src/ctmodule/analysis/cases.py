@@ -515,7 +515,7 @@ def timeline_figure(cases: pd.DataFrame, measures: pd.DataFrame, *, max_label: i
     """
     from matplotlib.lines import Line2D
 
-    from ctmodule.figures import PALETTE, new_figure
+    from ctmodule.analysis.plotting import PALETTE, new_figure
 
     table = timeline_table(cases, measures)
     categories = sorted(table["category"].unique(), key=lambda c: (not c.startswith("case"), c))
@@ -557,7 +557,7 @@ def timeline_figure(cases: pd.DataFrame, measures: pd.DataFrame, *, max_label: i
 
 def _barh(labels, values, title: str, xlabel: str):
     """A horizontal bar chart with the first label on top and each bar's value written at its end."""
-    from ctmodule.figures import PALETTE, new_figure
+    from ctmodule.analysis.plotting import PALETTE, new_figure
 
     labels, values = list(labels)[::-1], [int(v) for v in values][::-1]
     fig, ax = new_figure(7.5, 1.2 + 0.42 * max(len(labels), 1))

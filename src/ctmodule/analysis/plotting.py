@@ -1,18 +1,10 @@
-"""Figures for the book: render a matplotlib figure once and hand it to MyST-NB's glue.
-
-A chapter builds a figure with a plotting helper, then calls :func:`glue_figure`.
-The markdown cell that follows places it with its caption and alt text::
-
-    ```{glue:figure} fig-02-instruments-by-decade
-    :name: fig-02-instruments-by-decade
-    :alt: Bar chart of ... (say what the figure shows, with its key numbers)
-
-    Caption, with the data source.
-    ```
+"""Figures as the chapters draw them: the module's palette, a styled empty figure, and a
+figure rendered once to SVG and PNG.
 
 Rendering to SVG and PNG here (rather than relying on the kernel's inline backend)
 makes the output independent of the matplotlib backend, so a figure looks the same
-in JupyterLab, under nbval and in the built book.
+in JupyterLab, under nbval, in the explorers and in the built book. Placing a
+figure on a book page (MyST-NB's glue) is :mod:`ctmodule.book.figures`.
 """
 
 from __future__ import annotations
@@ -62,16 +54,3 @@ def new_figure(width: float = 7.5, height: float = 4.0):
     ax = fig.add_subplot()
     ax.spines[["top", "right"]].set_visible(False)
     return fig, ax
-
-
-def glue_figure(name: str, fig, *, display: bool = True) -> RenderedFigure:
-    """Render ``fig`` and glue it under ``name`` for a ``{glue:figure}`` directive.
-
-    ``display=True`` also shows it in the notebook (tag the cell ``remove-cell`` or
-    ``remove-output`` so that the book shows it only once, with its caption).
-    """
-    from myst_nb import glue
-
-    rendered = RenderedFigure(fig)
-    glue(name, rendered, display=display)
-    return rendered

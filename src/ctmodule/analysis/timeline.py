@@ -205,7 +205,7 @@ def plot_timeline(
     from matplotlib.dates import YearLocator
     from matplotlib.figure import Figure
 
-    from ctmodule.figures import PALETTE
+    from ctmodule.analysis.plotting import PALETTE
 
     sel = filter_events(events, categories=categories, start=start, end=end)
     cats = list(dict.fromkeys(sel["category"].astype(str)))

@@ -1,6 +1,6 @@
 """Run one student notebook in a sandbox and score it against the autograder's tests.
 
-This module is the *worker* behind ``ctmodule grade`` (``python -m ctmodule.sandbox``),
+This module is the *worker* behind ``ctmodule grade`` (``python -m ctmodule.grading.sandbox``),
 plus the helpers the batch grader uses to start and stop it.
 
 Design, and why it resists the obvious attacks
@@ -284,7 +284,7 @@ def probe_isolation() -> dict:
             secret_dir = tempfile.mkdtemp(prefix="ctgrade-probe-secret-", dir=tmp)
         try:
             Path(secret_dir, "solution.txt").write_text("secret", encoding="utf-8")
-            cmd = [*prefix, sys.executable, "-m", "ctmodule.sandbox", "--probe", job, secret_dir]
+            cmd = [*prefix, sys.executable, "-m", "ctmodule.grading.sandbox", "--probe", job, secret_dir]
             try:
                 proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
             except (OSError, subprocess.TimeoutExpired) as exc:
@@ -480,7 +480,7 @@ def _code_cells(nb: dict) -> list[str]:
 
 
 def worker_main() -> int:
-    """Entry point of ``python -m ctmodule.sandbox`` (the grader talks to it over stdin/stdout)."""
+    """Entry point of ``python -m ctmodule.grading.sandbox`` (the grader talks to it over stdin/stdout)."""
     result_fd = os.dup(1)  # not inheritable: the kernel never gets it
     devnull = os.open(os.devnull, os.O_RDWR)
     os.dup2(devnull, 1)

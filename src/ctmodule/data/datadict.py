@@ -3,7 +3,7 @@
 :func:`render_markdown` returns MyST markdown: per table a ``##`` section with its
 description, file and row count, a table of its fields (name, type, required,
 allowed values or pattern, description), its primary key and its references.
-The Sphinx extension :mod:`ctmodule.sphinxext` puts it in place of the marker
+The Sphinx extension :mod:`ctmodule.book.sphinxext` puts it in place of the marker
 ``<!-- ctmodule:data-dictionary -->`` in ``appendix/data-dictionary.md`` at build time.
 """
 

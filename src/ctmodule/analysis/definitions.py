@@ -335,7 +335,7 @@ def plot_element_grid(
     import numpy as np
     from pandas.api.types import is_numeric_dtype
 
-    from ctmodule.figures import PALETTE, new_figure
+    from ctmodule.analysis.plotting import PALETTE, new_figure
 
     if len(grid.columns) and all(is_numeric_dtype(t) for t in grid.dtypes):  # a numeric grid
         def as_word(v):
@@ -395,7 +395,7 @@ def plot_similarity_matrix(
     """
     import numpy as np
 
-    from ctmodule.figures import new_figure
+    from ctmodule.analysis.plotting import new_figure
 
     values = matrix.to_numpy(dtype=float)
     n = values.shape[0]

@@ -116,7 +116,7 @@ def _drop_vendored_autoload(app, config) -> None:
                 continue
             kept.append(entry)
         if len(kept) != len(entries):
-            logger.info(f"[ctmodule.offline] not injecting {len(entries) - len(kept)} vendored files")
+            logger.info(f"[ctmodule.book.offline] not injecting {len(entries) - len(kept)} vendored files")
             config[key] = kept
 
 

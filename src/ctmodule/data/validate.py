@@ -713,7 +713,7 @@ def _custom_checks(
     return out
 
 
-def main(argv: list[str] | None = None) -> int:  # ``python -m ctmodule.validate``
+def main(argv: list[str] | None = None) -> int:  # ``python -m ctmodule.data.validate``
     parser = argparse.ArgumentParser(prog="ctmodule validate")
     add_arguments(parser)
     return run(parser.parse_args(argv))

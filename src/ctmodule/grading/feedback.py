@@ -118,7 +118,7 @@ def export_written(ex, files: list[tuple[Path, str]], out: Path) -> dict[str, in
     """Write ``out/<question>.md`` / ``.html`` and ``out/marks-template.csv``. Returns answers per question."""
     from markdown_it import MarkdownIt
 
-    from ctmodule.grade import check_notebook, write_csv_atomic
+    from ctmodule.grading.common import check_notebook, write_csv_atomic
 
     manual = [q for q in ex.questions if q["manual"]]
     out.mkdir(parents=True, exist_ok=True)
@@ -171,7 +171,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import tempfile
 
-    from ctmodule.grade import collect_submissions, load_exercise
+    from ctmodule.grading.common import collect_submissions, load_exercise
 
     with tempfile.TemporaryDirectory(prefix="ctexport-") as tmp:
         tmp = Path(tmp)

@@ -2,7 +2,7 @@
 
 Pure functions take the ``instruments`` table (``ctmodule.data.load("instruments")``)
 and return pandas objects; plotting functions return a matplotlib ``Figure`` built with
-:func:`ctmodule.figures.new_figure`, ready for :func:`ctmodule.figures.glue_figure`.
+:func:`ctmodule.analysis.plotting.new_figure`, ready for :func:`ctmodule.book.figures.glue_figure`.
 
 The table holds dates as ISO strings with their own precision (``1963``, ``1963-09``,
 ``1963-09-14``) and Kazakhstan's status as a short free-text note (for example a
@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 
 import pandas as pd
+
+from ctmodule.data.dates import year_of
 
 #: Kazakhstan's status, in the order used in tables and figures.
 KZ_CATEGORIES = ("party", "signed only", "not a party", "unknown")
@@ -41,14 +43,6 @@ _SIGNED = re.compile(r"sign")
 _NOT_FOUND = re.compile(r"not (been )?(found|established|verified|documented here|confirmed)|"
                         r"\bno\b[^.;]*\b(was|were) found|thought to be|believed to be")
 _NEGATED = re.compile(r"\b(not|never|no longer) (yet )?(ratified|acceded|adhered|a party|party|in force)\b")
-
-
-def year_of(value) -> int | None:
-    """Return the year of an ISO date string of any precision (``None`` if there is none)."""
-    if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
-        return None
-    match = re.match(r"\s*(\d{4})", str(value))
-    return int(match.group(1)) if match else None
 
 
 def fractional_year(value) -> float | None:
@@ -337,7 +331,7 @@ def html_table(df: pd.DataFrame, *, index: bool = False) -> HTMLTable:
 
 def _domain_colours(domains) -> dict[str, str]:
     """Give each domain label a colour, the same in every figure (yellow, poor on white, comes late)."""
-    from ctmodule.figures import PALETTE
+    from ctmodule.analysis.plotting import PALETTE
 
     colours = [c for c in PALETTE if c.upper() != "#F0E442"] + ["#999999", "#F0E442", "#882255"]
     return {d: colours[i % len(colours)] for i, d in enumerate(domains)}
@@ -346,7 +340,7 @@ def _domain_colours(domains) -> dict[str, str]:
 
 def plot_domain_decade(df: pd.DataFrame, scope: str | None = "universal"):
     """Stacked bar chart: instruments adopted per decade, stacked by domain. Returns a Figure."""
-    from ctmodule.figures import new_figure
+    from ctmodule.analysis.plotting import new_figure
 
     table = count_by_domain_decade(df, scope)
     colours = _domain_colours(table.columns)
@@ -376,7 +370,7 @@ def plot_adoption_timeline(df: pd.DataFrame, scope: str | None = "universal"):
     from matplotlib.lines import Line2D
     from matplotlib.ticker import MultipleLocator
 
-    from ctmodule.figures import new_figure
+    from ctmodule.analysis.plotting import new_figure
 
     data = adoption_to_force(df, scope)
     # the same domain order and colours as plot_domain_decade
@@ -406,7 +400,7 @@ def plot_adoption_timeline(df: pd.DataFrame, scope: str | None = "universal"):
 
 def plot_kazakhstan_status(df: pd.DataFrame):
     """Horizontal stacked bars: per scope, how many instruments Kazakhstan is party to, and so on."""
-    from ctmodule.figures import PALETTE, new_figure
+    from ctmodule.analysis.plotting import PALETTE, new_figure
 
     table = kazakhstan_summary(df).drop(columns="total")
     colours = {"party": PALETTE[2], "signed only": PALETTE[4], "not a party": PALETTE[1],

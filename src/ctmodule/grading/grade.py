@@ -1,6 +1,6 @@
 """``ctmodule grade``: grade a folder (or zip) of student notebooks in batch, safely.
 
-Each submission is graded by its own worker process (:mod:`ctmodule.sandbox`) in its own
+Each submission is graded by its own worker process (:mod:`ctmodule.grading.sandbox`) in its own
 temporary working copy, with a hard timeout; the tests that decide the score come from
 the autograder zip, read here and handed to the worker only after the student's code
 has run (see the sandbox module for the full argument). Every file in SUBMISSIONS gets
@@ -17,8 +17,6 @@ the columns of hand-graded questions stay empty until ``ctmodule merge-marks`` f
 from __future__ import annotations
 
 import argparse
-import ast
-import csv
 import json
 import os
 import secrets
@@ -29,232 +27,23 @@ import sys
 import tempfile
 import threading
 import time
-import zipfile
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ctmodule import release as _release
+from ctmodule.grading import release as _release
+from ctmodule.grading.common import (
+    Exercise,
+    check_notebook,
+    collect_submissions,
+    load_exercise,
+    meta_path,
+    read_submission,
+    write_csv_atomic,
+    write_json_atomic,
+)
 
 BASE_COLUMNS = ["submission", "status", "score", "max_score", "seconds", "error"]
-
-
-# ---------------------------------------------------------------------------------------
-# the exercise: questions, test cases from the autograder zip
-# ---------------------------------------------------------------------------------------
-
-
-@dataclass
-class Exercise:
-    id: str
-    assignment_name: str
-    student_dir: Path
-    autograder_zip: Path
-    questions: list[dict]
-    cases: list[dict] = field(default_factory=list)
-
-    @property
-    def auto_questions(self) -> list[dict]:
-        return [q for q in self.questions if not q["manual"]]
-
-    @property
-    def max_score(self) -> float:
-        return float(sum(c["points"] for c in self.cases))
-
-    def question_max(self, name: str) -> float:
-        for q in self.questions:
-            if q["name"] == name:
-                if q["manual"]:
-                    return float(q["points"])
-                return float(sum(c["points"] for c in self.cases if c["question"] == name))
-        raise KeyError(name)
-
-
-def _resolve_points(total, specified: list) -> list[float]:
-    """Otter's rule: share a question's points among test cases that do not set their own."""
-    if isinstance(total, list):
-        return [float(p) for p in total]
-    pre = sum(p for p in specified if p is not None)
-    n_free = sum(p is None for p in specified)
-    if total is not None:
-        per = (float(total) - pre) / n_free if n_free else 0.0
-    elif pre == 0:
-        per = 1.0 / n_free if n_free else 0.0
-    else:
-        per = 0.0
-    return [float(p) if p is not None else per for p in specified]
-
-
-def _kwargs_of(decorator: ast.expr) -> dict:
-    if isinstance(decorator, ast.Call):
-        return {k.arg: ast.literal_eval(k.value) for k in decorator.keywords if k.arg}
-    return {}
-
-
-def parse_test_file(name: str, source: str) -> list[dict]:
-    """Test cases of one otter test file (OK format or exception format)."""
-    tree = ast.parse(source)
-    qname = Path(name).stem
-    if "OK_FORMAT = True" in source or "OK_FORMAT=True" in source:
-        ns: dict = {}
-        exec(compile(tree, name, "exec"), ns)  # the autograder's own file, from the zip
-        test = ns["test"]
-        qname = test.get("name", qname)
-        cases = [c for suite in test.get("suites", []) for c in suite.get("cases", [])]
-        points = _resolve_points(test.get("points"), [c.get("points") for c in cases])
-        return [{"question": qname, "index": i, "format": "ok", "code": c["code"],
-                 "hidden": bool(c.get("hidden", False)), "points": p}
-                for i, (c, p) in enumerate(zip(cases, points, strict=True))]
-    total, funcs = None, []
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-            if node.targets[0].id == "name":
-                qname = ast.literal_eval(node.value)
-            elif node.targets[0].id == "points":
-                total = ast.literal_eval(node.value)
-        elif isinstance(node, ast.FunctionDef):
-            decos = [d for d in node.decorator_list
-                     if (isinstance(d, ast.Call) and getattr(d.func, "id", "") == "test_case")
-                     or getattr(d, "id", "") == "test_case"]
-            if decos:
-                lines = source.splitlines()[node.lineno - 1:node.end_lineno]
-                funcs.append((node.name, "\n".join(lines), _kwargs_of(decos[0])))
-    points = _resolve_points(total, [kw.get("points") for _, _, kw in funcs])
-    imports = "\n".join(ast.get_source_segment(source, n) for n in tree.body
-                        if isinstance(n, (ast.Import, ast.ImportFrom)) and "otter" not in ast.dump(n))
-    return [{"question": qname, "index": i, "format": "exception", "function": fname,
-             "code": (imports + "\n" if imports else "") + code, "hidden": bool(kw.get("hidden", False)),
-             "points": p}
-            for i, ((fname, code, kw), p) in enumerate(zip(funcs, points, strict=True))]
-
-
-def load_cases(autograder_zip: Path) -> list[dict]:
-    cases = []
-    with zipfile.ZipFile(autograder_zip) as zf:
-        for name in sorted(zf.namelist()):
-            if name.startswith("tests/") and name.endswith(".py"):
-                cases.extend(parse_test_file(name, zf.read(name).decode("utf-8")))
-    return cases
-
-
-def load_exercise(ex_id: str, *, release_dir: Path | None = None, exercise_root: Path | None = None,
-                  work: Path | None = None) -> Exercise:
-    """Find (or build, with ``otter assign`` into ``work``) the released exercise ``ex_id``."""
-    if release_dir is None:
-        root = _release.exercise_root(exercise_root)
-        available = _release.list_exercises(root)
-        if ex_id not in available:
-            raise SystemExit(f"ctmodule grade: unknown exercise {ex_id!r}; available in {root}: "
-                             f"{', '.join(available) or 'none'}")
-        assert work is not None
-        _release.build_exercise(root / ex_id, work / ex_id, run_tests=False)
-        base = work / ex_id
-    else:
-        base = release_dir / ex_id
-        if not (base / "autograder" / "grading.json").is_file():
-            raise SystemExit(f"ctmodule grade: {base} is not a released exercise (run ctmodule release)")
-    meta = json.loads((base / "autograder" / "grading.json").read_text(encoding="utf-8"))
-    zpath = base / "autograder" / f"{ex_id}-autograder.zip"
-    ex = Exercise(ex_id, meta.get("assignment_name", ex_id), base / "student", zpath, meta["questions"])
-    ex.cases = load_cases(zpath)
-    return ex
-
-
-# ---------------------------------------------------------------------------------------
-# submissions
-# ---------------------------------------------------------------------------------------
-
-
-def collect_submissions(path: Path, tmp: Path) -> tuple[Path, list[Path]]:
-    """Return (folder, files). A zip is extracted (safely) into ``tmp`` first."""
-    if path.is_file() and zipfile.is_zipfile(path):
-        dest = tmp / "submissions"
-        dest.mkdir()
-        with zipfile.ZipFile(path) as zf:
-            for info in zf.infolist():
-                target = (dest / info.filename).resolve()
-                if not str(target).startswith(str(dest.resolve()) + os.sep):
-                    continue  # absolute or ../ paths are ignored
-                if info.is_dir():
-                    continue
-                target.parent.mkdir(parents=True, exist_ok=True)
-                with zf.open(info) as src, open(target, "wb") as dst:
-                    shutil.copyfileobj(src, dst)
-        path = dest
-    if not path.is_dir():
-        raise SystemExit(f"ctmodule grade: {path} is neither a folder nor a zip of notebooks")
-    files = []
-    for f in sorted(path.rglob("*")):
-        rel = f.relative_to(path)
-        if any(part.startswith(".") or part == "__MACOSX" for part in rel.parts):
-            continue  # .DS_Store, .ipynb_checkpoints, macOS zip debris
-        if f.is_file():
-            files.append(f)
-    return path, files
-
-
-MAX_NOTEBOOK_BYTES = 64 * 1024 * 1024  # a notebook inside a student's zip; guards against zip bombs
-
-
-def read_submission(path: Path) -> tuple[bytes | None, str]:
-    """The submitted notebook's bytes: the ``.ipynb`` itself, or the one notebook inside a ``.zip``.
-
-    Students who follow the notebook's own submission cell hand in the zip that
-    ``grader.export()`` writes (the notebook plus a log); that zip must hold exactly one notebook.
-    """
-    suffix = path.suffix.lower()
-    if suffix == ".zip":
-        try:
-            with zipfile.ZipFile(path) as zf:
-                notebooks = [
-                    info for info in zf.infolist()
-                    if not info.is_dir() and info.filename.lower().endswith(".ipynb")
-                    and not any(p.startswith(".") or p == "__MACOSX" for p in info.filename.split("/"))
-                ]
-                if len(notebooks) != 1:
-                    return None, (f"the zip holds {len(notebooks)} notebooks; a submitted zip must hold "
-                                  "exactly one (the zip that the notebook's export cell writes)")
-                with zf.open(notebooks[0]) as member:
-                    data = member.read(MAX_NOTEBOOK_BYTES + 1)
-        except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
-            return None, f"the zip cannot be read ({exc})"
-        if len(data) > MAX_NOTEBOOK_BYTES:
-            return None, f"the notebook in the zip is larger than {MAX_NOTEBOOK_BYTES // 2**20} MB"
-        return data, ""
-    if suffix != ".ipynb":
-        return None, (f"not a notebook: expected a .ipynb file (or the zip its export cell writes), "
-                      f"got {path.suffix or 'a file with no extension'}")
-    try:
-        return path.read_bytes(), ""
-    except OSError as exc:
-        return None, f"cannot read the file: {exc.strerror}"
-
-
-def check_notebook(path: Path, ex: Exercise) -> tuple[dict | None, str]:
-    """Read a submission without running it: (notebook, "") or (None, reason)."""
-    data, reason = read_submission(path)
-    if data is None:
-        return None, reason
-    if not data.strip():
-        return None, "the file is empty"
-    try:
-        nb = json.loads(data.decode("utf-8"))
-    except UnicodeDecodeError:
-        return None, "the file is not a notebook (not UTF-8 text; a binary file renamed .ipynb?)"
-    except json.JSONDecodeError as exc:
-        return None, f"the file is not valid notebook JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
-    if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list) or nb.get("nbformat") != 4:
-        return None, "the file is JSON but not a Jupyter notebook (version 4 with a list of cells)"
-    if not all(isinstance(c, dict) and "cell_type" in c for c in nb["cells"]):
-        return None, "the notebook's cells are malformed"
-    name = ((nb.get("metadata") or {}).get("otter") or {}).get("assignment_name")
-    if name and name != ex.assignment_name:
-        return None, f"this notebook belongs to exercise {name!r}, not {ex.assignment_name!r}"
-    if not name:
-        text = "\n".join(_release._source(c) for c in nb["cells"])
-        if f"{ex.id}.ipynb" not in text and not any(f'check("{q["name"]}")' in text for q in ex.auto_questions):
-            return None, f"this notebook does not look like exercise {ex.id!r} (no otter metadata, none of its checks)"
-    return nb, ""
 
 
 # ---------------------------------------------------------------------------------------
@@ -335,7 +124,7 @@ def grade_one(path: Path, name: str, ex: Exercise, settings: Settings, batch_dir
         job = {"notebook": str(nb_copy), "workdir": str(work), "job_dir": str(job_dir),
                "output_limit": settings.output_limit, "memory_mb": settings.memory_mb,
                "isolate": settings.isolate, "hide": settings.hide, "otter_stub": settings.otter_stub}
-        cmd = [*settings.prefix, sys.executable, "-m", "ctmodule.sandbox"]
+        cmd = [*settings.prefix, sys.executable, "-m", "ctmodule.grading.sandbox"]
         proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                 start_new_session=True, cwd=job_dir)
         with _LIVE_LOCK:
@@ -375,7 +164,7 @@ def grade_one(path: Path, name: str, ex: Exercise, settings: Settings, batch_dir
         except BrokenPipeError:
             return Result(name, "error", 0.0, time.monotonic() - start, "the grading worker stopped unexpectedly")
         finally:
-            from ctmodule.sandbox import kill_tree
+            from ctmodule.grading.sandbox import kill_tree
 
             kill_tree(proc)
             proc.wait()
@@ -412,35 +201,6 @@ def _score(res: Result, ex: Exercise) -> None:
 def _fmt(x: float) -> str:
     return f"{x:.4g}" if isinstance(x, float) else str(x)
 
-
-def write_csv_atomic(path: Path, header: list[str], rows: list[dict]) -> None:
-    """Write a CSV through a temporary file in the same folder and ``os.replace``."""
-    path = path.resolve()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            w = csv.DictWriter(f, fieldnames=header, extrasaction="ignore")
-            w.writeheader()
-            w.writerows(rows)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
-def write_json_atomic(path: Path, data: dict) -> None:
-    path = path.resolve()
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump(data, f, indent=2)
-        f.write("\n")
-    os.replace(tmp, path)
 
 
 def gradebook_meta(ex: Exercise) -> dict:
@@ -497,7 +257,7 @@ def grade_batch(ex: Exercise, files: list[tuple[Path, str]], settings: Settings,
             except BaseException:
                 for fut in futs:
                     fut.cancel()
-                from ctmodule.sandbox import kill_tree
+                from ctmodule.grading.sandbox import kill_tree
 
                 with _LIVE_LOCK:
                     for proc in list(_LIVE):
@@ -539,7 +299,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ctmodule.sandbox import probe_isolation
+    from ctmodule.grading.sandbox import probe_isolation
 
     t0 = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="ctgrade-setup-") as tmp:
@@ -577,11 +337,10 @@ def run(args: argparse.Namespace) -> int:
             return 130
     header = BASE_COLUMNS + [q["name"] for q in ex.questions]
     write_csv_atomic(args.out, header, [result_row(r, ex) for r in results])
-    from ctmodule.marks import meta_path
 
     write_json_atomic(meta_path(args.out), gradebook_meta(ex))
     if args.feedback:
-        from ctmodule.feedback import write_feedback
+        from ctmodule.grading.feedback import write_feedback
 
         write_feedback(args.feedback, results, ex)
     print(summary(results, ex, time.monotonic() - t0), file=sys.stderr)

@@ -19,15 +19,13 @@ import json
 import sys
 from pathlib import Path
 
+from ctmodule.grading.common import meta_path
+
 
 class MarksError(ValueError):
     def __init__(self, problems: list[str]):
         super().__init__("\n".join(problems))
         self.problems = problems
-
-
-def meta_path(grades: Path) -> Path:
-    return grades.with_name(grades.stem + ".meta.json")
 
 
 def _num(text: str) -> float:
@@ -120,7 +118,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ctmodule.grade import write_csv_atomic, write_json_atomic
+    from ctmodule.grading.common import write_csv_atomic, write_json_atomic
 
     mp = meta_path(args.grades)
     if not mp.is_file():

@@ -2,12 +2,14 @@
 
 Dates in the data package are ISO strings whose precision varies (``2019``,
 ``2019-11``, ``2019-11-19``, sometimes a range such as ``2010-12-01/2010-12-02``); only
-the year is needed here, so every helper reads the first four digits.
+the year is needed here, so every helper reads it with
+:func:`ctmodule.data.dates.year_of` with ``anywhere=True`` (the first year from 1800 to
+2099 found in the text).
 """
 
 from __future__ import annotations
 
-import re
+from ctmodule.data.dates import year_of
 
 PERIODS = (
     ("1999-2004", 1999, 2004),
@@ -24,25 +26,6 @@ the 2013 programme, art. 41-1 and the new Criminal Code; 2016-2018: the 2016 att
 the Security Council seat and the Code of Conduct; 2019-2022: the transition, Zhusan,
 Qaznet and January 2022.
 """
-
-_YEAR = re.compile(r"(1[89]\d\d|20\d\d)")
-
-
-def year_of(date) -> int | None:
-    """The year of an ISO date string of any precision (or a range: its first year).
-
-    Returns ``None`` for missing or unparsable values.
-
-    >>> year_of("2019-11-19"), year_of("2019"), year_of("2010-12-01/2010-12-02"), year_of("")
-    (2019, 2019, 2010, None)
-    """
-    if date is None:
-        return None
-    text = str(date).strip()
-    if not text or text.lower() in {"nan", "nat", "none"}:
-        return None
-    match = _YEAR.match(text) or _YEAR.search(text)
-    return int(match.group(1)) if match else None
 
 
 def _label(value) -> str:
@@ -75,7 +58,7 @@ def counts_by_period(table, column: str, *, periods=PERIODS, date_column: str = 
     labels = [p[0] for p in periods]
     frame = pd.DataFrame(
         {
-            "period": [period_of(year_of(d), periods) for d in table[date_column]],
+            "period": [period_of(year_of(d, anywhere=True), periods) for d in table[date_column]],
             "value": [_label(v) for v in table[column]],
         }
     ).dropna(subset=["period"])
@@ -92,7 +75,7 @@ def counts_by_period(table, column: str, *, periods=PERIODS, date_column: str = 
 
 def outside_periods(table, *, periods=PERIODS, date_column: str = "date"):
     """The rows of ``table`` that :func:`counts_by_period` leaves out (no date, or out of range)."""
-    keep = [period_of(year_of(d), periods) is None for d in table[date_column]]
+    keep = [period_of(year_of(d, anywhere=True), periods) is None for d in table[date_column]]
     return table[keep]
 
 
@@ -102,7 +85,7 @@ def plot_counts_by_period(counts, *, ylabel: str = "Number of entries", legend_t
     Returns the matplotlib figure. Each category gets a colour and a hatch, so the bars
     can be read without colour; underscores in category names become spaces in the legend.
     """
-    from ctmodule.figures import PALETTE, new_figure
+    from ctmodule.analysis.plotting import PALETTE, new_figure
 
     hatches = ["", "//", "..", "xx", "\\\\", "oo", "--", "++"]
     fig, ax = new_figure(7.5, 4.2)

@@ -172,9 +172,9 @@ def plot_status_by_seed(claims=None, sources=None):
 
     Seeds are numbered in publication order (``Seed 1: Brletich (2017)``).
 
-    Returns the matplotlib figure (place it with :func:`ctmodule.figures.glue_figure`).
+    Returns the matplotlib figure (place it with :func:`ctmodule.book.figures.glue_figure`).
     """
-    from ctmodule.figures import PALETTE, new_figure
+    from ctmodule.analysis.plotting import PALETTE, new_figure
 
     table = status_by_seed(claims)
     if sources is None:

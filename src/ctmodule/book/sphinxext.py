@@ -21,7 +21,7 @@ GENERATORS = {
 
 
 def _glossary(root: Path, env) -> str:
-    from ctmodule.glossary import render_markdown
+    from ctmodule.book.glossary import render_markdown
 
     folder = root / "glossary"
     for path in sorted(folder.glob("*.yml")):
@@ -30,7 +30,7 @@ def _glossary(root: Path, env) -> str:
 
 
 def _data_dictionary(root: Path, env) -> str:
-    from ctmodule.datadict import render_markdown
+    from ctmodule.data.datadict import render_markdown
 
     path = root / "data" / "datapackage.json"
     env.note_dependency(str(path))

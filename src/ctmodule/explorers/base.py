@@ -1,0 +1,112 @@
+"""What every explorer shares: the base class with its two-view display, HTML helpers and the
+static-view note."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import ipywidgets as widgets
+import pandas as pd
+
+STATIC_NOTE = (
+    "Static view: this explorer is interactive when the notebook runs in JupyterLab "
+    "(<code>make lab</code>)."
+)
+STATIC_CLASS = "ctmodule-static-view"
+
+_STYLE = {"description_width": "initial"}
+_WIDE = widgets.Layout(width="auto", min_width="22em")
+
+
+def _esc(text) -> str:
+    return html.escape("" if text is None else str(text))
+
+
+def svg_html(fig, alt: str) -> str:
+    """Render a matplotlib figure as inline SVG with ``role="img"``, ``aria-label`` and ``<title>``.
+
+    Uses :class:`ctmodule.analysis.plotting.RenderedFigure`; the XML prologue is dropped so that
+    the SVG can sit inside HTML.
+    """
+    from ctmodule.analysis.plotting import RenderedFigure
+
+    svg = RenderedFigure(fig).svg
+    start = svg.find("<svg")
+    svg = svg[start:]
+    end = svg.find(">")
+    head = svg[:end]
+    head = re.sub(r'\s(width|height)="[^"]*"', "", head, count=2)
+    alt_attr = html.escape(alt, quote=True)
+    head += f' role="img" aria-label="{alt_attr}" style="max-width:100%;height:auto"'
+    return f"{head}><title>{_esc(alt)}</title>{svg[end + 1:]}"
+
+
+def table_html(df: pd.DataFrame, *, index: bool = False, caption: str | None = None) -> str:
+    """A DataFrame as a plain, escaped HTML table (with an optional caption)."""
+    out = df.to_html(index=index, escape=True, border=0, classes="ctmodule-table", na_rep="")
+    if caption:
+        out = out.replace(">", f"><caption>{_esc(caption)}</caption>", 1)
+    return out
+
+
+def _close(fig) -> None:
+    """Drop references to a figure built with ``new_figure`` (no pyplot state to clear)."""
+    del fig
+
+
+class Explorer:
+    """Base of the explorers: controls, an output area, a result, and a two-view display.
+
+    Subclasses set ``self.title`` and ``self.controls`` and implement :meth:`render`,
+    which recomputes the result attributes from the controls and returns the HTML of
+    the output area.
+    """
+
+    title = "Explorer"
+
+    def __init__(self):
+        self.output = widgets.HTML(value="")
+        children = [widgets.HTML(value=f"<strong>{_esc(self.title)}</strong>")]
+        children += self._layout_controls()
+        children.append(self.output)
+        self.widget = widgets.VBox(children)
+        for control in self.controls.values():
+            if isinstance(control, widgets.Button):
+                continue
+            control.observe(self.update, names="value")
+        self.update()
+        self.static_html = self._static(self.output.value)
+
+    # to be overridden
+    def _layout_controls(self) -> list:
+        return list(self.controls.values())
+
+    def render(self) -> str:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def update(self, change=None) -> None:
+        """Recompute the result from the controls and refresh the output area."""
+        self.output.value = self.render()
+
+    def static_body(self, live_html: str) -> str:
+        """HTML of the static view (default: the output area for the default selection)."""
+        return live_html
+
+    def _static(self, live_html: str) -> str:
+        return (
+            f'<div class="{STATIC_CLASS}">'
+            f"<p><strong>{_esc(self.title)}</strong></p>"
+            f"{self.static_body(live_html)}"
+            f'<p class="ctmodule-static-note"><em>{STATIC_NOTE}</em></p>'
+            "</div>"
+        )
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        bundle = dict(self.widget._repr_mimebundle_() or {})
+        bundle["text/html"] = self.static_html
+        bundle["text/plain"] = f"<{self.title}: static view and live widget>"
+        return bundle
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}: {self.title}>"

@@ -1,0 +1,132 @@
+"""Build your definition (chapter 3): tick elements and see which hypothetical scenarios it catches."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import ipywidgets as widgets
+import pandas as pd
+
+from ctmodule.explorers.base import Explorer, _esc, table_html
+
+#: Elements ticked when the explorer opens.
+DEFAULT_TICKED = ("violence_or_threat", "political_motive", "intimidate_population")
+
+
+class DefinitionBuilder(Explorer):
+    """Tick the elements of your own definition; see the recorded definitions and scenarios it matches.
+
+    Rules:
+
+    - *Definitions* are ranked by the weighted Jaccard similarity
+      (:func:`ctmodule.analysis.definitions.similarity`) between your ticks (1 for ticked, 0 for
+      not) and each definition's coding (yes 1, partial 0.5, no 0). ``requires_more``
+      lists the elements a definition codes ``yes`` that you left out; ``lacks`` the
+      elements you ticked that it codes ``no`` or ``partial``.
+    - A *scenario* (the invented cases of ``scenarios.csv``) counts as terrorism under
+      your definition when it has **every** element you ticked (its column says
+      ``yes``). Unticked elements do not matter. Ticking nothing therefore classifies
+      every scenario as terrorism, and each added element can only shrink the set.
+
+    Attributes: ``ticked``, ``result`` (definitions ranked), ``scenarios`` (all
+    scenarios with a ``counts`` column), ``matched`` (ids of the scenarios that count).
+    """
+
+    title = "Build your own definition"
+
+    def __init__(self, ticked: Iterable[str] | None = None):
+        from ctmodule import data
+        from ctmodule.analysis import definitions as defs
+
+        self._defs = defs
+        self.definitions = data.load("definitions")
+        self.elements = data.load("elements")
+        self.scenario_table = data.load("scenarios")
+        de = data.load("definition_elements")
+        self.numbers = defs.element_grid(de, numeric=True, definitions=self.definitions, elements=self.elements)
+        self.element_ids = list(self.numbers.columns)
+        self.labels = dict(
+            zip(self.elements["element_id"].astype(str), self.elements["label"].astype(str), strict=True)
+        )
+        self.names = dict(
+            zip(self.definitions["definition_id"].astype(str), self.definitions["name"].astype(str), strict=True)
+        )
+        ticked = set(DEFAULT_TICKED if ticked is None else ticked)
+        unknown = ticked - set(self.element_ids)
+        if unknown:
+            raise KeyError(f"unknown element id(s) {sorted(unknown)}; known: {self.element_ids}")
+        self.controls = {
+            e: widgets.Checkbox(value=e in ticked, description=self.labels.get(e, e), indent=False,
+                                layout=widgets.Layout(width="auto"))
+            for e in self.element_ids
+        }
+        super().__init__()
+
+    def _layout_controls(self) -> list:
+        boxes = list(self.controls.values())
+        half = (len(boxes) + 1) // 2
+        return [
+            widgets.HTML("Tick the elements your definition requires:"),
+            widgets.HBox([widgets.VBox(boxes[:half]), widgets.VBox(boxes[half:])]),
+        ]
+
+    def set_ticked(self, element_ids: Iterable[str]) -> None:
+        """Tick exactly ``element_ids`` (and untick the rest), then update once."""
+        wanted = set(element_ids)
+        for e, box in self.controls.items():
+            box.unobserve(self.update, names="value")
+            box.value = e in wanted
+            box.observe(self.update, names="value")
+        self.update()
+
+    def render(self) -> str:
+        self.ticked = [e for e in self.element_ids if self.controls[e].value]
+        mine = pd.Series({e: 1.0 if e in self.ticked else 0.0 for e in self.element_ids}, name="yours")
+        grid = pd.concat([self.numbers, mine.to_frame().T])
+        rows = []
+        for d in self.numbers.index:
+            coded = self.numbers.loc[d]
+            rows.append({
+                "definition_id": d,
+                "definition": self.names.get(d, d),
+                "similarity": round(self._defs.similarity(grid, "yours", d), 3),
+                "requires_more": ", ".join(self.labels[e] for e in self.element_ids
+                                           if coded[e] == 1 and e not in self.ticked),
+                "lacks": ", ".join(self.labels[e] for e in self.ticked if coded[e] < 1),
+            })
+        self.result = (pd.DataFrame(rows).sort_values(["similarity", "definition"], ascending=[False, True],
+                                                      kind="stable").reset_index(drop=True))
+        sc = self.scenario_table
+        has_all = pd.Series(True, index=sc.index)
+        for e in self.ticked:
+            has_all &= sc[e].astype(str).str.strip().str.lower().eq("yes")
+        self.scenarios = sc[["scenario_id", "title"]].astype(str).assign(counts=has_all.to_numpy())
+        self.matched = list(self.scenarios.loc[self.scenarios["counts"], "scenario_id"])
+
+        ticked = ", ".join(self.labels[e] for e in self.ticked) or "nothing (every scenario counts)"
+        top = self.result.head(5).drop(columns="definition_id")
+        top = top.rename(columns={"requires_more": "also requires (you left out)",
+                                  "lacks": "does not fully require (you ticked)"})
+        yes = self.scenarios[self.scenarios["counts"]]
+        no = self.scenarios[~self.scenarios["counts"]]
+        scen = (
+            f"<p><strong>{len(yes)} of {len(sc)}</strong> hypothetical scenarios count as terrorism under "
+            f"your definition (a scenario counts when it has every element you ticked).</p>"
+            f"<ul>{''.join(f'<li>{_esc(t)}</li>' for t in yes['title'])}</ul>"
+            f"<details><summary>Not terrorism under your definition ({len(no)})</summary>"
+            f"<ul>{''.join(f'<li>{_esc(t)}</li>' for t in no['title'])}</ul></details>"
+        )
+        return (
+            f"<p><strong>Your definition requires:</strong> {_esc(ticked)}.</p>"
+            f"{table_html(top, caption='The five closest recorded definitions (weighted Jaccard similarity)')}"
+            f"{scen}"
+        )
+
+
+def build_your_definition(ticked: Iterable[str] | None = None):
+    """Explorer: tick elements, see the closest recorded definitions and which scenarios count.
+
+    ``ticked`` are element ids to start with (default :data:`DEFAULT_TICKED`). The
+    matching rule is in :class:`DefinitionBuilder`.
+    """
+    return DefinitionBuilder(ticked)
