@@ -73,8 +73,13 @@ book: $(STAMP) vendor
 browser: $(STAMP) $(NODE_STAMP)
 	CTMODULE_SITE=$(BOOK)/_build/html $(BIN)/python -m pytest -m browser -p no:cacheprovider tests/browser
 
+# ruff, then the dependency rule between the package's parts (import-linter contracts in
+# pyproject.toml; see ARCHITECTURE.md). IMPORTS_SRC points the contracts at another copy of the
+# source tree (tests/test_architecture.py shows that a forbidden import fails this target).
+IMPORTS_SRC ?= src
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	PYTHONPATH=$(IMPORTS_SRC) $(BIN)/lint-imports --no-cache --config pyproject.toml
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest -n $(JOBS) -m "not browser" tests

@@ -3,6 +3,7 @@
 Notebooks import from here so that they stay thin (load, show, ask) and the
 logic is tested with pytest. Submodules are imported lazily: ``import ctmodule``
 stays cheap, and ``ctmodule.data`` (pandas) is only loaded when first used.
+The parts and what each may import are described in ``ARCHITECTURE.md``.
 """
 
 from __future__ import annotations
@@ -12,17 +13,13 @@ import importlib
 __version__ = "0.1.0"
 
 _SUBMODULES = {
-    "data", "validate", "datadict",
-    "cases",
-    "definitions",
-    "timeline",
-    "instruments",
-    "claims",
-    "synthesis",
-    "release", "grade", "sandbox", "feedback", "marks",
-    "cli",
-    "paths",
-    "widgets", "quiz",
+    "paths",      # where things are (imports no other part)
+    "data",       # the data package: loading, validation, data dictionary
+    "analysis",   # one module per subject the chapters analyse
+    "explorers",  # the interactive explorers
+    "book",       # what the Sphinx build and the pages use
+    "grading",    # release, grade, sandbox, feedback, marks
+    "cli",        # the command line (nothing imports it)
 }
 
 
