@@ -1,4 +1,4 @@
-"""Tests for ctmodule.analysis.claims (source criticism helpers for chapter 7)."""
+"""Tests for ctmodule.analysis.claims (source criticism helpers for chapter 8)."""
 
 from __future__ import annotations
 

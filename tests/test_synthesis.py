@@ -1,4 +1,4 @@
-"""Tests for ctmodule.analysis.synthesis (events and measures by period, chapter 8)."""
+"""Tests for ctmodule.analysis.synthesis (events and measures by period, chapter 9)."""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ Each row of ``data/claims.csv`` is one factual claim made by one of the two seed
 (``seed_source_id``), with a verdict (``status``: confirmed, differs or unverified), the
 sources it was checked against (``checked_against``: source ids separated by ``;``) and a
 ``note`` saying what those sources show. The helpers here count, list and plot those rows
-for chapter 7 (weighing the evidence).
+for chapter 8 (weighing the evidence).
 
 Every function takes the tables as arguments so that it can be tested on small frames;
 left out, they are loaded from the data package with :func:`ctmodule.data.load`.
