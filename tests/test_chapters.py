@@ -69,8 +69,12 @@ def chapter(request):
     return request.param, nbformat.read(request.param, as_version=4)
 
 
-def test_there_are_nine_chapters():
-    assert [p.stem[:2] for p in CHAPTERS] == [f"{i:02d}" for i in range(9)]
+def test_chapters_are_numbered_once_each_and_listed_in_the_toc_in_order():
+    numbers = [p.stem[:2] for p in CHAPTERS]
+    assert numbers[0] == "00" and len(set(numbers)) == len(numbers), numbers
+    toc = (ROOT / "_toc.yml").read_text(encoding="utf-8")
+    listed = re.findall(r"file: chapters/(\d\d-[a-z0-9-]+)", toc)
+    assert listed == [p.stem for p in CHAPTERS]
 
 
 def test_template_sections(chapter):
