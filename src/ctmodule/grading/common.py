@@ -277,3 +277,60 @@ def write_json_atomic(path: Path, data: dict) -> None:
 def meta_path(grades: Path) -> Path:
     """The gradebook's metadata file (exercise, questions and their maxima) beside ``grades``."""
     return grades.with_name(grades.stem + ".meta.json")
+
+
+# ---------------------------------------------------------------------------------------
+# the names a test case reads from the notebook
+# ---------------------------------------------------------------------------------------
+
+_BUILTIN_NAMES = set(dir(__import__("builtins")))
+
+
+def _free_names(source: str) -> tuple[set[str], bool]:
+    """Names ``source`` reads without defining them, and whether it asks for the whole namespace."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return set(), False
+    loaded, bound, whole = set(), set(), False
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            (loaded if isinstance(node.ctx, ast.Load) else bound).add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            bound.add(node.name)
+            for a in node.args.args + node.args.kwonlyargs + node.args.posonlyargs:
+                if a.arg == "env":
+                    whole = True
+                bound.add(a.arg)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                bound.add((alias.asname or alias.name).split(".")[0])
+        elif isinstance(node, ast.arg):
+            bound.add(node.arg)
+    return loaded - bound - _BUILTIN_NAMES, whole
+
+
+def names_used(cases: list[dict]) -> list[str]:
+    """The notebook names the test cases read (``"*"`` if a case takes the whole namespace)."""
+    import doctest
+
+    names: set[str] = set()
+    for case in cases:
+        if case.get("format") == "exception":
+            tree = ast.parse(case["code"])
+            for node in ast.walk(tree):
+                if isinstance(node, ast.FunctionDef) and node.name == case.get("function"):
+                    for a in node.args.args:
+                        if a.arg == "env":
+                            names.add("*")
+                        else:
+                            names.add(a.arg)
+            free, whole = _free_names(case["code"])
+            names |= free
+            if whole:
+                names.add("*")
+        else:
+            src = "\n".join(ex.source for ex in doctest.DocTestParser().get_examples(case["code"]))
+            free, whole = _free_names(src)
+            names |= free
+    return sorted(names)
