@@ -33,7 +33,7 @@ from pathlib import Path
 from ctmodule.grading.common import (
     Exercise,
     check_notebook,
-    collect_submissions,
+    gather_submissions,
     load_exercise,
     meta_path,
     names_used,
@@ -41,6 +41,7 @@ from ctmodule.grading.common import (
     write_csv_atomic,
     write_json_atomic,
 )
+from ctmodule.grading.safety import terminal
 from ctmodule.grading.sandbox import (
     CGroup,
     Limits,
@@ -327,13 +328,13 @@ class _Progress:
         filled = int(width * self.done / max(self.total, 1))
         el = time.monotonic() - self.t0
         sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} "
-                         f"{el:5.0f}s  {label[:30]:<30}")
+                         f"{el:5.0f}s  {terminal(label)[:30]:<30}")
         sys.stderr.flush()
         if self.done == self.total:
             sys.stderr.write("\n")
 
 
-def grade_batch(ex: Exercise, files: list[tuple[Path, str]], settings: Settings, jobs: int,
+def grade_batch(ex: Exercise, files: list[tuple[Path | None, str, str]], settings: Settings, jobs: int,
                 progress: bool = False) -> list[Result]:
     batch_dir = private_dir("ctgrade-")
     become_subreaper()  # a double-forked child of an unsandboxed submission is adopted, then killed
@@ -344,7 +345,13 @@ def grade_batch(ex: Exercise, files: list[tuple[Path, str]], settings: Settings,
     bar = _Progress(len(files), progress)
     try:
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-            futs = {pool.submit(grade_one, p, n, ex, settings, batch_dir): n for p, n in files}
+            futs = {}
+            for p, n, problem in files:
+                if problem or p is None:
+                    results[n] = Result(n, "error", 0.0, 0.0, problem or "not a file", sandbox=settings.mode)
+                    bar.step(n)
+                else:
+                    futs[pool.submit(grade_one, p, n, ex, settings, batch_dir)] = n
             try:
                 for fut in as_completed(futs):
                     name = futs[fut]
@@ -367,7 +374,7 @@ def grade_batch(ex: Exercise, files: list[tuple[Path, str]], settings: Settings,
         if problem:
             settings.cleanup_errors.append(problem)
         settings.runner_dir = None
-    return [results[n] for _, n in files]
+    return [results[n] for _, n, _ in files]
 
 
 def summary(results: list[Result], ex: Exercise, seconds: float) -> str:
@@ -435,11 +442,11 @@ def run(args: argparse.Namespace) -> int:
         tmp = Path(tmp)
         ex = load_exercise(args.exercise, release_dir=args.release.resolve() if args.release else None,
                            exercise_root=args.exercise_root, work=tmp / "release")
-        folder, files = collect_submissions(args.submissions.resolve(), tmp)
-        if not files:
-            print(f"ctmodule grade: no files in {args.submissions}", file=sys.stderr)
+        entries = gather_submissions(args.submissions.resolve(), tmp)
+        if not entries:
+            print(f"ctmodule grade: no files in {terminal(str(args.submissions))}", file=sys.stderr)
             return 2
-        pairs = [(f, str(f.relative_to(folder))) for f in files]
+        pairs = [(e.path, e.name, e.problem) for e in entries]
         try:
             results = grade_batch(ex, pairs, settings, args.jobs, progress=sys.stderr.isatty())
         except KeyboardInterrupt:
