@@ -165,17 +165,12 @@ class Entry:
     problem: str = ""
 
 
-def _zip_problem(zf: zipfile.ZipFile) -> str:
-    infos = zf.infolist()
-    if len(infos) > MAX_ZIP_MEMBERS:
-        return f"the zip holds {len(infos)} entries (at most {MAX_ZIP_MEMBERS} are read)"
-    total = sum(i.file_size for i in infos)
-    if total > MAX_ZIP_TOTAL:
-        return f"the zip would extract to {total / 2**30:.1f} GB (at most {MAX_ZIP_TOTAL // 2**30} GB)"
-    for i in infos:
-        if i.file_size > 2**20 and i.file_size > MAX_ZIP_RATIO * max(i.compress_size, 1):
-            return (f"an entry of the zip is compressed more than {MAX_ZIP_RATIO} to 1 "
-                    "(a zip bomb?); nothing was extracted")
+def _member_problem(info: zipfile.ZipInfo) -> str:
+    """Why a zip member must not be extracted (checked before extracting), or ""."""
+    if info.file_size > MAX_ZIP_NOTEBOOK:
+        return f"larger than {MAX_ZIP_NOTEBOOK // 2**20} MB when extracted; not read"
+    if info.file_size > 2**20 and info.file_size > MAX_ZIP_RATIO * max(info.compress_size, 1):
+        return f"compressed more than {MAX_ZIP_RATIO} to 1 (a zip bomb?); not extracted"
     return ""
 
 
@@ -200,14 +195,23 @@ def _extract(path: Path, dest: Path) -> tuple[list[Entry], Path]:
     except (zipfile.BadZipFile, OSError) as exc:
         raise SystemExit(f"ctmodule grade: {path} cannot be read as a zip ({exc})") from None
     with zf:
-        problem = _zip_problem(zf)
-        if problem:
-            raise SystemExit(f"ctmodule grade: {path}: {problem}")
         root = dest.resolve()
+        total = 0
         for n, info in enumerate(zf.infolist()):
             raw = info.filename
             shown = display_name(raw)
             if info.is_dir():
+                continue
+            if n >= MAX_ZIP_MEMBERS:
+                entries.append(Entry(f"{display_name(path.name)} (entries after the first {MAX_ZIP_MEMBERS})",
+                                     problem=f"the zip holds more than {MAX_ZIP_MEMBERS} entries; the rest were not read"))
+                break
+            bomb = _member_problem(info)
+            total += info.file_size
+            if not bomb and total > MAX_ZIP_TOTAL:
+                bomb = f"the zip's members add up to more than {MAX_ZIP_TOTAL // 2**30} GB; not extracted"
+            if bomb:
+                entries.append(Entry(shown, problem=bomb))
                 continue
             mode = (info.external_attr >> 16) & 0o170000
             if mode == 0o120000:
@@ -324,9 +328,14 @@ def read_submission(path: Path) -> tuple[bytes | None, str]:
                     if not info.is_dir() and info.filename.lower().endswith(".ipynb")
                     and not any(p.startswith(".") or p == "__MACOSX" for p in info.filename.split("/"))
                 ]
+                if len(zf.infolist()) > MAX_ZIP_MEMBERS:
+                    return None, f"the zip holds more than {MAX_ZIP_MEMBERS} entries"
                 if len(notebooks) != 1:
                     return None, (f"the zip holds {len(notebooks)} notebooks; a submitted zip must hold "
                                   "exactly one (the zip that the notebook's export cell writes)")
+                bomb = _member_problem(notebooks[0])
+                if bomb:
+                    return None, f"the notebook in the zip is {bomb}"
                 with zf.open(notebooks[0]) as member:
                     data = member.read(MAX_NOTEBOOK_BYTES + 1)
         except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:

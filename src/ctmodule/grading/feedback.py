@@ -72,7 +72,7 @@ def write_feedback(folder: Path, results, ex) -> None:
         if res.cell_errors:
             lines += ["## Errors while running your notebook", ""]
             for e in res.cell_errors[:5]:
-                lines.append(f"- code cell {e['cell']}: {markdown_code(e['error'], 300)}")
+                lines.append(f"- code cell {e['cell']}: {markdown_text(e['error'], 300)}")
             if len(res.cell_errors) > 5:
                 lines.append(f"- ... and {len(res.cell_errors) - 5} more")
             lines.append("")

@@ -107,7 +107,7 @@ def merge(grades: Path, marks: Path, meta: dict) -> tuple[list[str], list[dict],
             except ValueError:
                 problems.append(f"{where(2)}: points {pts!r} is not a number")
                 continue
-            if value < 0 or (pts.startswith("-") and value == 0):
+            if value < 0:
                 problems.append(f"{where(2)}: points {value:g} is negative")
             elif value > qmax[q]:
                 problems.append(f"{where(2)}: points {value:g} is above the maximum of {qmax[q]:g} for {q}")

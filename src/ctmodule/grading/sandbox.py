@@ -130,7 +130,7 @@ def bwrap_command(runner_dir: Path, exercise_dir: Path, limits: Limits) -> list[
         cmd += ["--ro-bind-try", etc, etc]
     for p in _runtime_paths():
         cmd += ["--ro-bind", p, p]
-    cmd += ["--proc", "/proc", "--dev", "/dev",
+    cmd += ["--proc", "/proc", "--remount-ro", "/proc", "--dev", "/dev", "--remount-ro", "/dev",
             "--size", str(limits.tmp_mb * mb), "--tmpfs", "/tmp",
             "--size", str(limits.home_mb * mb), "--tmpfs", "/home/student",
             "--ro-bind", str(runner_dir), "/opt/ctgrade",
