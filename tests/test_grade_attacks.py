@@ -18,10 +18,13 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import test_grade
+from test_grade import CORRECT, EX, FIXTURES, _alive_with, make_nb, write
 
 from ctmodule.cli import main as cli
 from ctmodule.grading import common, grade, marks, safety, sandbox
-from test_grade import CORRECT, EX, FIXTURES, _alive_with, make_nb, released, write  # noqa: F401
+
+released = test_grade.released  # the fixture exercise, released once per session
 
 pytestmark = pytest.mark.skipif(not sandbox.probe()["ok"], reason="no sandbox here: " + sandbox.probe()["reason"])
 
