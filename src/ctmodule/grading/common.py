@@ -13,13 +13,13 @@ import ast
 import csv
 import json
 import os
-import shutil
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ctmodule.grading import release as _release
+from ctmodule.grading.safety import csv_cell, display_name
 
 # ---------------------------------------------------------------------------------------
 # the exercise: questions, test cases from the autograder zip
@@ -147,32 +147,167 @@ def load_exercise(ex_id: str, *, release_dir: Path | None = None, exercise_root:
 # ---------------------------------------------------------------------------------------
 
 
-def collect_submissions(path: Path, tmp: Path) -> tuple[Path, list[Path]]:
-    """Return (folder, files). A zip is extracted (safely) into ``tmp`` first."""
-    if path.is_file() and zipfile.is_zipfile(path):
-        dest = tmp / "submissions"
-        dest.mkdir()
-        with zipfile.ZipFile(path) as zf:
-            for info in zf.infolist():
-                target = (dest / info.filename).resolve()
-                if not str(target).startswith(str(dest.resolve()) + os.sep):
-                    continue  # absolute or ../ paths are ignored
-                if info.is_dir():
-                    continue
-                target.parent.mkdir(parents=True, exist_ok=True)
+#: caps on what a batch reads: folder depth, entries, a zip's members, its size and compression ratio
+MAX_DEPTH = 32
+MAX_ENTRIES = 20_000
+MAX_ZIP_MEMBERS = 10_000
+MAX_ZIP_TOTAL = 2 * 2**30
+MAX_ZIP_RATIO = 200
+MAX_ZIP_NOTEBOOK = 64 * 2**20
+
+
+@dataclass
+class Entry:
+    """One input of a batch: a file to grade (``path``) or a problem that gets an error row."""
+
+    name: str
+    path: Path | None = None
+    problem: str = ""
+
+
+def _member_problem(info: zipfile.ZipInfo) -> str:
+    """Why a zip member must not be extracted (checked before extracting), or ""."""
+    if info.file_size > MAX_ZIP_NOTEBOOK:
+        return f"larger than {MAX_ZIP_NOTEBOOK // 2**20} MB when extracted; not read"
+    if info.file_size > 2**20 and info.file_size > MAX_ZIP_RATIO * max(info.compress_size, 1):
+        return f"compressed more than {MAX_ZIP_RATIO} to 1 (a zip bomb?); not extracted"
+    return ""
+
+
+def _copy_capped(src, dst, limit: int) -> bool:
+    n = 0
+    while True:
+        chunk = src.read(1 << 20)
+        if not chunk:
+            return True
+        n += len(chunk)
+        if n > limit:
+            return False
+        dst.write(chunk)
+
+
+def _extract(path: Path, dest: Path) -> tuple[list[Entry], Path]:
+    """Extract a zip of submissions safely; members that cannot be extracted become problem entries."""
+    entries: list[Entry] = []
+    dest.mkdir(mode=0o700)
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise SystemExit(f"ctmodule grade: {path} cannot be read as a zip ({exc})") from None
+    with zf:
+        root = dest.resolve()
+        total = 0
+        for n, info in enumerate(zf.infolist()):
+            raw = info.filename
+            shown = display_name(raw)
+            if info.is_dir():
+                continue
+            if n >= MAX_ZIP_MEMBERS:
+                entries.append(Entry(f"{display_name(path.name)} (entries after the first {MAX_ZIP_MEMBERS})",
+                                     problem=f"the zip holds more than {MAX_ZIP_MEMBERS} entries; the rest were not read"))
+                break
+            bomb = _member_problem(info)
+            total += info.file_size
+            if not bomb and total > MAX_ZIP_TOTAL:
+                bomb = f"the zip's members add up to more than {MAX_ZIP_TOTAL // 2**30} GB; not extracted"
+            if bomb:
+                entries.append(Entry(shown, problem=bomb))
+                continue
+            mode = (info.external_attr >> 16) & 0o170000
+            if mode == 0o120000:
+                entries.append(Entry(shown, problem="a symbolic link inside the zip; links are never followed"))
+                continue
+            parts = [p for p in raw.replace("\\", "/").split("/") if p not in ("", ".")]
+            if raw.startswith(("/", "\\")) or ".." in parts or not parts or len(parts) > MAX_DEPTH:
+                entries.append(Entry(shown, problem="a path that leads outside the zip's folder (or too deep); "
+                                                     "not extracted"))
+                continue
+            safe_parts = [f"{i:05d}-" + "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in p)[:100]
+                          for i, p in enumerate(parts[:-1])]
+            suffix = os.path.splitext(parts[-1])[1].lower()
+            suffix = suffix if suffix in (".ipynb", ".zip") else ".member"
+            target = root.joinpath(*safe_parts, f"{n:05d}{suffix}")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
                 with zf.open(info) as src, open(target, "wb") as dst:
-                    shutil.copyfileobj(src, dst)
-        path = dest
+                    ok = _copy_capped(src, dst, max(info.file_size, 0) + 1 if info.file_size < MAX_ZIP_NOTEBOOK
+                                      else MAX_ZIP_NOTEBOOK)
+            except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError) as exc:
+                target.unlink(missing_ok=True)
+                entries.append(Entry(shown, problem=f"this entry of the zip cannot be extracted ({exc})"))
+                continue
+            if not ok:
+                target.unlink(missing_ok=True)
+                entries.append(Entry(shown, problem="this entry of the zip is larger than it claims, or larger "
+                                                     f"than {MAX_ZIP_NOTEBOOK // 2**20} MB; not read"))
+                continue
+            entries.append(Entry(shown, path=target))
+    return entries, dest
+
+
+def gather_submissions(path: Path, tmp: Path) -> list[Entry]:
+    """Every input in a folder or zip of submissions, each once, in a stable order.
+
+    Nothing is skipped silently: dotfiles, links, special files, folders nested too deep and a
+    zip's unsafe members all become entries with a problem (an error row in the gradebook). The
+    walk is iterative (no recursion limit) and never follows a symbolic link.
+    """
+    if path.is_file() and zipfile.is_zipfile(path):
+        entries, _ = _extract(path, tmp / "submissions")
+        return sorted(entries, key=lambda e: e.name)
     if not path.is_dir():
         raise SystemExit(f"ctmodule grade: {path} is neither a folder nor a zip of notebooks")
-    files = []
-    for f in sorted(path.rglob("*")):
-        rel = f.relative_to(path)
-        if any(part.startswith(".") or part == "__MACOSX" for part in rel.parts):
-            continue  # .DS_Store, .ipynb_checkpoints, macOS zip debris
-        if f.is_file():
-            files.append(f)
-    return path, files
+    entries: list[Entry] = []
+    stack: list[tuple[bytes, tuple[bytes, ...]]] = [(os.fsencode(str(path)), ())]
+    seen = 0
+    while stack:
+        folder, rel = stack.pop()
+        try:
+            with os.scandir(folder) as it:
+                items = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            entries.append(Entry(display_name(b"/".join(rel) or b"."),
+                                 problem=f"this folder cannot be read ({exc.strerror})"))
+            continue
+        for item in items:
+            seen += 1
+            r = rel + (item.name,)
+            shown = display_name(b"/".join(r))
+            if seen > MAX_ENTRIES:
+                entries.append(Entry(display_name(b"/".join(rel) or b"."),
+                                     problem=f"more than {MAX_ENTRIES} entries; the rest of this folder was not read"))
+                stack.clear()
+                break
+            try:
+                if item.is_symlink():
+                    entries.append(Entry(shown, problem="a symbolic link; links are never followed"))
+                elif item.is_dir(follow_symlinks=False):
+                    if len(r) >= MAX_DEPTH:
+                        entries.append(Entry(shown + "/", problem=f"a folder nested more than {MAX_DEPTH} levels "
+                                                                 "deep; not read"))
+                    else:
+                        stack.append((item.path, r))
+                elif item.is_file(follow_symlinks=False):
+                    entries.append(Entry(shown, path=Path(os.fsdecode(item.path))))
+                else:
+                    entries.append(Entry(shown, problem="not a regular file (a device, pipe or socket)"))
+            except OSError as exc:
+                entries.append(Entry(shown, problem=f"cannot be read ({exc.strerror})"))
+    entries.sort(key=lambda e: e.name)
+    used: dict[str, int] = {}
+    for e in entries:  # two inputs never share a row name
+        k = used.get(e.name, 0)
+        used[e.name] = k + 1
+        if k:
+            e.name = f"{e.name} ({k + 1})"
+    return entries
+
+
+def collect_submissions(path: Path, tmp: Path) -> tuple[Path, list[Path]]:
+    """(folder, files): the gradable files of :func:`gather_submissions` (kept for callers that need paths)."""
+    entries = gather_submissions(path, tmp)
+    folder = tmp / "submissions" if path.is_file() else path
+    return folder, [e.path for e in entries if e.path is not None]
 
 
 MAX_NOTEBOOK_BYTES = 64 * 1024 * 1024  # a notebook inside a student's zip; guards against zip bombs
@@ -193,9 +328,14 @@ def read_submission(path: Path) -> tuple[bytes | None, str]:
                     if not info.is_dir() and info.filename.lower().endswith(".ipynb")
                     and not any(p.startswith(".") or p == "__MACOSX" for p in info.filename.split("/"))
                 ]
+                if len(zf.infolist()) > MAX_ZIP_MEMBERS:
+                    return None, f"the zip holds more than {MAX_ZIP_MEMBERS} entries"
                 if len(notebooks) != 1:
                     return None, (f"the zip holds {len(notebooks)} notebooks; a submitted zip must hold "
                                   "exactly one (the zip that the notebook's export cell writes)")
+                bomb = _member_problem(notebooks[0])
+                if bomb:
+                    return None, f"the notebook in the zip is {bomb}"
                 with zf.open(notebooks[0]) as member:
                     data = member.read(MAX_NOTEBOOK_BYTES + 1)
         except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
@@ -207,7 +347,14 @@ def read_submission(path: Path) -> tuple[bytes | None, str]:
         return None, (f"not a notebook: expected a .ipynb file (or the zip its export cell writes), "
                       f"got {path.suffix or 'a file with no extension'}")
     try:
-        return path.read_bytes(), ""
+        size = path.stat().st_size
+        if size > MAX_NOTEBOOK_BYTES:
+            return None, f"the notebook is larger than {MAX_NOTEBOOK_BYTES // 2**20} MB"
+        with open(path, "rb") as f:
+            data = f.read(MAX_NOTEBOOK_BYTES + 1)
+        if len(data) > MAX_NOTEBOOK_BYTES:
+            return None, f"the notebook is larger than {MAX_NOTEBOOK_BYTES // 2**20} MB"
+        return data, ""
     except OSError as exc:
         return None, f"cannot read the file: {exc.strerror}"
 
@@ -250,10 +397,11 @@ def write_csv_atomic(path: Path, header: list[str], rows: list[dict]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            w = csv.DictWriter(f, fieldnames=header, extrasaction="ignore")
-            w.writeheader()
-            w.writerows(rows)
+        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace", newline="") as f:
+            w = csv.writer(f)
+            w.writerow([csv_cell(h) for h in header])
+            for row in rows:  # no cell is ever read as a formula by a spreadsheet
+                w.writerow([csv_cell(row.get(h, "")) for h in header])
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
@@ -277,3 +425,60 @@ def write_json_atomic(path: Path, data: dict) -> None:
 def meta_path(grades: Path) -> Path:
     """The gradebook's metadata file (exercise, questions and their maxima) beside ``grades``."""
     return grades.with_name(grades.stem + ".meta.json")
+
+
+# ---------------------------------------------------------------------------------------
+# the names a test case reads from the notebook
+# ---------------------------------------------------------------------------------------
+
+_BUILTIN_NAMES = set(dir(__import__("builtins")))
+
+
+def _free_names(source: str) -> tuple[set[str], bool]:
+    """Names ``source`` reads without defining them, and whether it asks for the whole namespace."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return set(), False
+    loaded, bound, whole = set(), set(), False
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            (loaded if isinstance(node.ctx, ast.Load) else bound).add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            bound.add(node.name)
+            for a in node.args.args + node.args.kwonlyargs + node.args.posonlyargs:
+                if a.arg == "env":
+                    whole = True
+                bound.add(a.arg)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                bound.add((alias.asname or alias.name).split(".")[0])
+        elif isinstance(node, ast.arg):
+            bound.add(node.arg)
+    return loaded - bound - _BUILTIN_NAMES, whole
+
+
+def names_used(cases: list[dict]) -> list[str]:
+    """The notebook names the test cases read (``"*"`` if a case takes the whole namespace)."""
+    import doctest
+
+    names: set[str] = set()
+    for case in cases:
+        if case.get("format") == "exception":
+            tree = ast.parse(case["code"])
+            for node in ast.walk(tree):
+                if isinstance(node, ast.FunctionDef) and node.name == case.get("function"):
+                    for a in node.args.args:
+                        if a.arg == "env":
+                            names.add("*")
+                        else:
+                            names.add(a.arg)
+            free, whole = _free_names(case["code"])
+            names |= free
+            if whole:
+                names.add("*")
+        else:
+            src = "\n".join(ex.source for ex in doctest.DocTestParser().get_examples(case["code"]))
+            free, whole = _free_names(src)
+            names |= free
+    return sorted(names)

@@ -15,8 +15,19 @@ from __future__ import annotations
 import argparse
 import html
 import json
+import os
 import sys
+import tempfile
 from pathlib import Path
+
+from ctmodule.grading.safety import fenced, file_stem, markdown_code, markdown_text
+
+
+def _write_text_atomic(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:40]}.", suffix=".tmp", dir=path.parent)
+    with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace") as f:
+        f.write(text)
+    os.replace(tmp, path)
 
 PLACEHOLDER = "_Type your answer here, replacing this text._"
 
@@ -29,12 +40,13 @@ def write_feedback(folder: Path, results, ex) -> None:
     """One ``<submission>.md`` per result (see module docstring)."""
     folder.mkdir(parents=True, exist_ok=True)
     manual = [q for q in ex.questions if q["manual"]]
+    used: set[str] = set()
     for res in results:
-        lines = [f"# Feedback: {ex.id}", "", f"Submission: `{res.submission}`", ""]
+        lines = [f"# Feedback: {ex.id}", "", f"Submission: {markdown_code(res.submission)}", ""]
         if res.status == "ok":
             lines.append(f"**Autograded score: {res.score:g} / {ex.max_score:g}**")
         else:
-            lines += [f"**Not graded ({res.status})**: {res.error}", "",
+            lines += [f"**Not graded ({res.status})**: {markdown_text(res.error)}", "",
                       "Your score for the autograded part is 0. Fix the problem and ask your instructor "
                       "whether you may resubmit."]
         lines.append("")
@@ -51,7 +63,7 @@ def write_feedback(folder: Path, results, ex) -> None:
                     if c["passed"]:
                         lines.append(f"- passed: {kind} {c['index'] + 1}")
                     else:
-                        hint = " ".join(c["message"].split()) or "no message"
+                        hint = markdown_text(" ".join(str(c["message"]).split())) or "no message"
                         lines.append(f"- **failed**: {kind} {c['index'] + 1}: {hint}")
                 lines.append("")
         for q in manual:
@@ -60,13 +72,14 @@ def write_feedback(folder: Path, results, ex) -> None:
         if res.cell_errors:
             lines += ["## Errors while running your notebook", ""]
             for e in res.cell_errors[:5]:
-                lines.append(f"- code cell {e['cell']}: `{e['error']}`")
+                lines.append(f"- code cell {e['cell']}: {markdown_text(e['error'], 300)}")
             if len(res.cell_errors) > 5:
                 lines.append(f"- ... and {len(res.cell_errors) - 5} more")
             lines.append("")
         if res.output_truncated:
             lines += ["Your notebook printed a great deal of output; only the beginning was kept.", ""]
-        (folder / (_safe_name(res.submission) + ".md")).write_text("\n".join(lines), encoding="utf-8")
+        stem = file_stem(res.submission, used)
+        _write_text_atomic(folder / (stem + ".md"), "\n".join(lines))
 
 
 # ---------------------------------------------------------------------------------------
@@ -103,14 +116,14 @@ def _answer_text(cells: list[dict]) -> str:
         if not src or src == PLACEHOLDER:
             continue
         if c.get("cell_type") == "code":
-            parts.append("```python\n" + src + "\n```")
+            parts.append(fenced(src, "python"))
             for out in c.get("outputs", []) or []:
                 text = out.get("text") or (out.get("data") or {}).get("text/plain")
                 if text:
                     text = "".join(text) if isinstance(text, list) else text
-                    parts.append("```text\n" + text[:2000].rstrip() + "\n```")
-        else:
-            parts.append(src)
+                    parts.append(fenced(text[:2000], "text"))
+        else:  # the student's Markdown is shown as text: it cannot forge a heading or load an image
+            parts.append(fenced(src[:20000], "markdown"))
     return "\n\n".join(parts)
 
 
@@ -127,12 +140,13 @@ def export_written(ex, files: list[tuple[Path, str]], out: Path) -> dict[str, in
     pristine = json.loads((ex.student_dir / f"{ex.id}.ipynb").read_text(encoding="utf-8"))
     for q, (prompt, _) in zip(manual, manual_blocks(pristine), strict=False):
         prompts[q["name"]] = prompt
-    for path, name in files:
-        nb, reason = check_notebook(path, ex)
+    for item in files:
+        path, name, problem = item if len(item) == 3 else (*item, "")
+        nb, reason = (None, problem) if problem or path is None else check_notebook(path, ex)
         blocks = manual_blocks(nb) if nb is not None else []
         for k, q in enumerate(manual):
             if nb is None:
-                text = f"_(not readable: {reason})_"
+                text = f"_(not readable: {markdown_text(reason)})_"
             elif k >= len(blocks):
                 text = "_(answer not found: the question's cells are missing from the notebook)_"
             else:
@@ -145,7 +159,7 @@ def export_written(ex, files: list[tuple[Path, str]], out: Path) -> dict[str, in
         doc = [f"# {ex.id}, {q['name']} ({q['points']:g} points, graded by hand)", "",
                prompts.get(q["name"], ""), ""]
         for name, text in answers[q["name"]]:
-            doc += ["---", "", f"## {name}", "", text, ""]
+            doc += ["---", "", f"## {markdown_text(name)}", "", text, ""]
             rows.append({"submission": name, "question": q["name"], "points": ""})
         text = "\n".join(doc)
         (out / f"{_safe_name(q['name'])}.md").write_text(text, encoding="utf-8")
@@ -171,7 +185,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import tempfile
 
-    from ctmodule.grading.common import collect_submissions, load_exercise
+    from ctmodule.grading.common import gather_submissions, load_exercise
 
     with tempfile.TemporaryDirectory(prefix="ctexport-") as tmp:
         tmp = Path(tmp)
@@ -180,9 +194,9 @@ def run(args: argparse.Namespace) -> int:
         if not any(q["manual"] for q in ex.questions):
             print(f"ctmodule export-written: {args.exercise} has no hand-graded question", file=sys.stderr)
             return 0
-        folder, files = collect_submissions(args.submissions.resolve(), tmp)
-        counts = export_written(ex, [(f, str(f.relative_to(folder))) for f in files], args.out)
+        files = gather_submissions(args.submissions.resolve(), tmp)
+        counts = export_written(ex, [(e.path, e.name, e.problem) for e in files], args.out)
     for q, n in counts.items():
-        print(f"{q}: {n} answer(s) of {len(files)} submission(s) -> {args.out / (q + '.md')}", file=sys.stderr)
+        print(f"{q}: {n} answer(s) of {len(files)} input(s) -> {args.out / (q + '.md')}", file=sys.stderr)
     print(f"fill in {args.out / 'marks-template.csv'} and run ctmodule merge-marks", file=sys.stderr)
     return 0

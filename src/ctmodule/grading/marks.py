@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -28,11 +29,26 @@ class MarksError(ValueError):
         self.problems = problems
 
 
+_POINTS = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+
+
 def _num(text: str) -> float:
-    value = float(text)
-    if value != value or value in (float("inf"), float("-inf")):
+    """A mark as a number: plain decimal digits only (no ``nan``, ``1e9``, ``1_0``); never ``-0``."""
+    text = text.replace(",", ".") if text.count(",") == 1 and "." not in text else text
+    if len(text) > 32 or not _POINTS.match(text):
         raise ValueError(text)
-    return value
+    return float(text) + 0.0
+
+
+def _read_text(path: Path) -> tuple[str, str]:
+    """The file's text and a warning: UTF-8 (with or without BOM), else Windows-1252 as spreadsheets save it."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig"), ""
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return data.decode("cp1252", errors="replace"), (
+            f"{path}:{line}: not UTF-8; read as Windows-1252 (save the file as CSV UTF-8 to avoid this)")
 
 
 def merge(grades: Path, marks: Path, meta: dict) -> tuple[list[str], list[dict], list[str]]:
@@ -46,8 +62,17 @@ def merge(grades: Path, marks: Path, meta: dict) -> tuple[list[str], list[dict],
     by_sub = {r["submission"]: r for r in rows}
     problems: list[str] = []
     given: dict[tuple[str, str], float] = {}
-    with open(marks, encoding="utf-8-sig", newline="") as f:
-        reader = csv.reader(f)
+    text, enc_warning = _read_text(marks)
+    import io
+
+    records, rd = [], csv.reader(io.StringIO(text, newline=""))
+    try:
+        for rec in rd:
+            records.append(rec)
+    except csv.Error as exc:
+        raise MarksError([f"{marks}:{rd.line_num}: the file is not valid CSV here ({exc})"]) from None
+    if True:  # (the records are read; the checks below name file:line:column)
+        reader = iter(records)
         head = next(reader, None)
         if head is None:
             raise MarksError([f"{marks}:1:1: the file is empty (expected submission,question,points)"])
@@ -93,7 +118,7 @@ def merge(grades: Path, marks: Path, meta: dict) -> tuple[list[str], list[dict],
     if problems:
         raise MarksError(problems)
     manual_max = sum(qmax[q] for q in manual)
-    warnings = []
+    warnings = [enc_warning] if enc_warning else []
     for q in sorted(manual):
         missing = [r["submission"] for r in rows if (r["submission"], q) not in given and not r.get(q, "").strip()]
         if missing:

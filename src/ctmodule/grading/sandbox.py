@@ -1,87 +1,45 @@
-"""Run one student notebook in a sandbox and score it against the autograder's tests.
+"""The sandbox a student's notebook runs in: bubblewrap, resource limits, and a clean end.
 
-This module is the *worker* behind ``ctmodule grade`` (``python -m ctmodule.grading.sandbox``),
-plus the helpers the batch grader uses to start and stop it.
+``ctmodule grade`` runs each submission's code in its own bubblewrap sandbox (``bwrap``, the tool
+Flatpak uses; Debian package ``bubblewrap``). The sandbox's root holds only:
 
-Design, and why it resists the obvious attacks
-----------------------------------------------
+* the Python runtime, read-only (``/usr``, the interpreter's prefix and the virtual environment's
+  packages; not the repository, not the instructor's home beyond the interpreter itself);
+* the runner and its data codec (:mod:`ctmodule.grading.runner`), read-only, in ``/opt/ctgrade``;
+* the student's files for this exercise (the released student folder: notebook, data, public tests),
+  read-only in ``/srv/exercise``, copied by the runner into ``/home/student``, a size-limited tmpfs;
+* a fresh ``/proc`` for its own PID namespace, a minimal ``/dev`` and a size-limited ``/tmp``.
 
-* **One process tree per submission.** The grader starts one worker per submission
-  with ``start_new_session=True`` and a hard wall-clock timeout. The worker starts an
-  IPython kernel (``jupyter_client``), runs the student's code cells one by one in it,
-  then runs the test cases. On timeout the grader kills the worker's whole process
-  group *and* every descendant it can find (the kernel runs in a session of its own), or,
-  when Linux namespaces are available, the whole PID namespace at once.
-* **The tests are not on disk where student code runs, and arrive late.** The worker
-  reads its job in two steps on a pipe: first the notebook to run, then, only after
-  every student cell has finished, the test cases (code, points, hidden flag), which
-  the grader took from the pristine autograder zip and kept in its own memory. The
-  working copy holds only what the student already has (notebook, data, *public*
-  tests for ``grader.check``). A cell that rewrites ``tests/q1.py`` only changes the
-  student's own self-check; the score comes from the autograder's copy. Student code
-  cannot read the hidden tests ahead of time because they do not exist in its
-  process or its files while its code runs.
-* **Tamper canaries.** Before the real test cases, the worker sends a case that must
-  fail (with a random nonce in its message) and one that must pass. If student code has
-  rigged the kernel so that failures look like passes (patching IPython, ``doctest``,
-  ``AssertionError``), the canary catches it and the submission gets status ``error``.
-  Code that rewrites the interpreter itself can never be fully contained in-process;
-  this is the same trust model as otter and Gradescope, with a tripwire added.
-* **Namespaces where the machine allows.** If ``unshare`` works (as root, or for an
-  ordinary user through a user namespace, ``--map-root-user``), the worker and its
-  kernel run in new network, mount and PID namespaces: no network interface but ``lo``
-  (kept down; the kernel talks to the worker over Unix sockets), every mount remounted
-  read-only, a fresh small ``/tmp`` with only this submission's working copy re-attached
-  read-write, and the exercise sources (master notebooks with solutions), the release
-  folder and the submissions folder covered by empty read-only ``tmpfs`` mounts. So a
-  cell cannot write outside its working copy, read the solutions, touch another
-  student's files or grading, or reach the network. :func:`probe_isolation` checks all
-  of this at start-up; if it fails, grading still runs, without that layer, and the
-  grader prints a warning.
-* **Capped output, limited memory.** Output is counted and only the first
-  ``output_limit`` bytes are kept; a cell that prints megabytes costs nothing.
-  The address space is limited (``RLIMIT_AS``) so a runaway allocation fails in the
-  kernel instead of swapping the instructor's laptop.
+All namespaces are new (user, mount, PID, network with no interface, IPC, UTS, cgroup), every
+capability is dropped, ``no_new_privs`` is set (bubblewrap always does), user namespaces cannot be
+created inside (``--disable-userns``), the sandbox gets its own session (no terminal injection) and
+dies with the grader. The release, the solutions, the autograder zip, the repository, the other
+submissions and the output folders are not in its view at all.
 
-Protocol on the worker's stdin/stdout (one JSON object per line): grader → worker
-``job``; worker → grader ``{"event": "executed", ...}``; grader → worker ``{"cases": [...]}``;
-worker → grader ``{"event": "result", ...}``. The worker redirects its own file
-descriptors 1 and 2 to ``/dev/null`` before starting the kernel and keeps the pipe on a
-private descriptor, so nothing the kernel prints can forge a result line.
+Limits per submission: processes and memory for the whole submission through a cgroup when the
+grader may create one (as root on most Linux machines), otherwise per-process rlimits; address
+space, open files, file size and core dumps through rlimits set by the runner before any student
+code runs; disk through the tmpfs sizes; wall-clock time by the grader, which kills the sandbox's
+process tree (the PID namespace goes with it, so nothing a submission started survives).
 """
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
-import json
 import os
 import shutil
 import signal
-import socket
+import stat
 import subprocess
 import sys
 import tempfile
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 
-#: cells whose metadata asks otter to skip them during grading
-_IGNORE_TAG = "otter_ignore"
+HERE = Path(__file__).resolve().parent
+#: the files copied into the sandbox: the runner and the codec it needs (ctmodule is not there)
+RUNNER_FILES = ("runner.py", "datacodec.py")
 
-PRELUDE = """\
-import os as _ct_os
-_ct_os.environ.setdefault("MPLBACKEND", "Agg")
-try:
-    from otter import Notebook as _CtNotebook
-    _CtNotebook.init_grading_mode("tests")
-    del _CtNotebook
-except Exception:
-    pass
-del _ct_os
-"""
-
-# During batch grading the student's ``otter.Notebook`` is only a self-check: the score comes
-# from the autograder's tests. ``import otter`` costs seconds (it loads nbformat's schema
-# validators), so by default the kernel sees this stand-in instead (``--real-otter`` opts out).
 OTTER_STUB = '''"""Stand-in for otter-grader used by ctmodule grade: checks are no-ops here."""
 
 
@@ -104,240 +62,246 @@ def __getattr__(name):
     raise AttributeError(f"otter.{name} is not available during batch grading")
 '''
 
-# A test case is sent as one cell. OK-format cases (what otter assign writes from plain
-# assert cells) are doctests; exception-format cases are a function called with
-# arguments taken from the notebook's globals. Either way the cell raises
-# AssertionError(<hint>) when the case fails, and the reply status is the verdict.
-_OK_CASE = '''\
-def _ct_case(_src={src!r}, _name={name!r}):
-    import doctest
-    class _R(doctest.DocTestRunner):
-        def report_failure(self, out, test, example, got):
-            self._ct_msg = ("expected " + example.want.strip() + ", got " + got.strip())
-        def report_unexpected_exception(self, out, test, example, exc_info):
-            e = exc_info[1]
-            msg = str(e).strip()
-            self._ct_msg = msg if isinstance(e, AssertionError) and msg else (type(e).__name__ + ": " + msg)
-    t = doctest.DocTestParser().get_doctest(_src, globals(), _name, None, 0)
-    r = _R(verbose=False, optionflags=doctest.NORMALIZE_WHITESPACE | doctest.ELLIPSIS)
-    r._ct_msg = ""
-    r.run(t, out=lambda s: None, clear_globs=False)
-    if r.failures:
-        raise AssertionError(r._ct_msg or "test failed")
-try:
-    _ct_case()
-finally:
-    del _ct_case
-'''
 
-_EXC_CASE = '''\
-def _ct_case():
-    import inspect
-{func}
-    _f = {fname}
-    _g = globals()
-    _kw = {{a: (_g if a == "env" else _g.get(a)) for a in inspect.signature(_f).parameters}}
-    try:
-        _f(**_kw)
-    except AssertionError as e:
-        raise AssertionError(str(e) or "test failed") from None
-    except Exception as e:
-        raise AssertionError(type(e).__name__ + ": " + str(e)) from None
-try:
-    _ct_case()
-finally:
-    del _ct_case
-'''
+@dataclass
+class Limits:
+    """What one submission may use."""
 
+    memory_mb: int = 2048         # the whole submission (cgroup), or each process (rlimit) without one
+    processes: int = 64           # processes and threads of the submission
+    open_files: int = 256
+    file_mb: int = 64             # largest file it may write
+    home_mb: int = 256            # its working folder (a tmpfs: counts against memory too)
+    tmp_mb: int = 64
 
-def case_cell(case: dict) -> str:
-    """Return the code of the cell that runs one test case in the student's kernel."""
-    if case.get("format") == "exception":
-        func = "\n".join("    " + line for line in case["code"].splitlines())
-        return _EXC_CASE.format(func=func, fname=case["function"])
-    return _OK_CASE.format(src=case["code"], name=f"{case['question']}-{case['index']}")
+    def rlimits(self, per_process_memory: bool, nproc: int | None) -> dict:
+        mb = 2 ** 20
+        out = {"nofile": self.open_files, "fsize": self.file_mb * mb, "core": 0}
+        if per_process_memory and self.memory_mb:
+            out["as"] = self.memory_mb * mb
+        if nproc is not None:
+            out["nproc"] = nproc
+        return out
 
 
 # ---------------------------------------------------------------------------------------
-# isolation: probe, command prefix, mount setup (Linux only)
+# bubblewrap
 # ---------------------------------------------------------------------------------------
 
-MS_RDONLY = 1
-MS_NOSUID = 2
-MS_NODEV = 4
-MS_REMOUNT = 32
-MS_BIND = 4096
-MS_REC = 16384
-MS_PRIVATE = 1 << 18
+
+def bwrap_path() -> str | None:
+    return shutil.which("bwrap")
 
 
-def _libc():
-    return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-
-
-def _mount(src: str | None, target: str, fstype: str | None, flags: int, data: str | None = None) -> None:
-    libc = _libc()
-
-    def enc(s: str | None) -> bytes | None:
-        return s.encode() if s is not None else None
-
-    if libc.mount(enc(src), enc(target), enc(fstype), ctypes.c_ulong(flags), enc(data)) != 0:
-        err = ctypes.get_errno()
-        raise OSError(err, f"mount {src} on {target}: {os.strerror(err)}")
-
-
-def _mountpoints() -> list[str]:
-    points = []
-    with open("/proc/self/mountinfo", encoding="utf-8") as f:
-        for line in f:
-            mp = line.split()[4].replace("\\040", " ")
-            points.append(mp)
-    return points
-
-
-def _is_within(path: str, other: str) -> bool:
-    path, other = os.path.abspath(path), os.path.abspath(other)
-    return path == other or path.startswith(other.rstrip("/") + "/")
-
-
-def setup_mounts(job_dir: str, hide: list[str], tmp_size: str = "512m") -> None:
-    """Inside a fresh mount namespace: read-only everything, new /tmp, hide paths, rw job dir.
-
-    Must run before the kernel starts. Raises OSError if a step fails.
-    """
-    job_dir = os.path.realpath(job_dir)
-    fd = os.open(job_dir, os.O_RDONLY | os.O_DIRECTORY)
-    _mount(None, "/", None, MS_REC | MS_PRIVATE)
-    # 1. every mount read-only (pseudo file systems that refuse are left as they are)
-    for mp in sorted(set(_mountpoints()), key=len):
-        if mp.startswith(("/proc", "/sys", "/dev")):
+def _runtime_paths() -> list[str]:
+    """Read-only paths the sandboxed Python needs: its prefixes and the packages it imports."""
+    paths = {os.path.realpath(sys.prefix), os.path.realpath(sys.base_prefix), os.path.realpath(sys.exec_prefix)}
+    for p in sys.path:
+        if p and "site-packages" in p and os.path.isdir(p):
+            paths.add(os.path.realpath(p))
+    real_exe = os.path.realpath(sys.executable)
+    paths.add(os.path.dirname(os.path.dirname(real_exe)))
+    keep = []
+    for p in sorted(paths, key=len):
+        if p in ("/", "") or any(p == k or p.startswith(k.rstrip("/") + "/") for k in keep):
             continue
-        try:
-            _mount(None, mp, None, MS_REMOUNT | MS_BIND | MS_RDONLY)
-        except OSError:
-            pass
-    # 2. a fresh, small, writable /tmp (this also hides the other submissions' copies);
-    #    if Python itself lives under /tmp, cover only the batch folder instead
-    pkg_dir = os.path.dirname(os.path.abspath(__file__))
-    tmp_root = "/tmp"
-    if any(_is_within(p, "/tmp") for p in (sys.prefix, pkg_dir)):
-        tmp_root = os.path.dirname(job_dir)
-    _mount("tmpfs", tmp_root, "tmpfs", MS_NOSUID | MS_NODEV, f"size={tmp_size},mode=1777")
-    if os.path.isdir("/dev/shm"):
-        try:
-            _mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "size=64m,mode=1777")
-        except OSError:
-            pass
-    # 3. hide the solutions, the release, the submissions (empty read-only tmpfs)
-    protected = [job_dir, sys.prefix, pkg_dir]
-    for path in hide:
-        path = os.path.realpath(path)
-        if not os.path.isdir(path) or _is_within(path, tmp_root):
-            continue
-        if any(_is_within(p, path) for p in protected):
-            continue  # never hide Python, ctmodule or the working copy itself
-        _mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV | MS_RDONLY, "size=4k,mode=755")
-    # 4. the working copy, read-write, at its usual path
-    os.makedirs(job_dir, exist_ok=True)
-    _mount(f"/proc/self/fd/{fd}", job_dir, None, MS_BIND | MS_REC)
-    try:
-        _mount(None, job_dir, None, MS_REMOUNT | MS_BIND | MS_NOSUID | MS_NODEV)
-    except OSError:
-        pass
-    os.close(fd)
+        if p == "/usr" or p.startswith("/usr/"):
+            continue  # /usr is bound as a whole
+        keep.append(p)
+    return keep
 
 
-def unshare_prefix() -> list[str]:
-    """The ``unshare`` command line that puts the worker in new net/mount/PID namespaces."""
-    exe = shutil.which("unshare")
-    if not exe or not sys.platform.startswith("linux"):
-        return []
-    cmd = [exe, "--net", "--mount", "--pid", "--fork", "--kill-child", "--mount-proc"]
-    if os.geteuid() != 0:
-        cmd.insert(1, "--map-root-user")
+def bwrap_command(runner_dir: Path, exercise_dir: Path, limits: Limits) -> list[str]:
+    """The bubblewrap command line that runs the runner in a sandbox of its own."""
+    exe = bwrap_path()
+    if not exe:
+        raise FileNotFoundError("bwrap")
+    mb = 2 ** 20
+    cmd = [exe, "--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent", "--new-session",
+           "--cap-drop", "ALL", "--hostname", "sandbox", "--clearenv",
+           "--ro-bind", "/usr", "/usr"]
+    for link in ("bin", "sbin", "lib", "lib32", "lib64", "libx32"):
+        if os.path.islink(f"/{link}"):
+            cmd += ["--symlink", os.readlink(f"/{link}"), f"/{link}"]
+        elif os.path.isdir(f"/{link}"):
+            cmd += ["--ro-bind", f"/{link}", f"/{link}"]
+    for etc in ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/alternatives",
+                "/etc/localtime", "/etc/fonts", "/etc/mime.types"):
+        cmd += ["--ro-bind-try", etc, etc]
+    for p in _runtime_paths():
+        cmd += ["--ro-bind", p, p]
+    cmd += ["--proc", "/proc", "--remount-ro", "/proc", "--dev", "/dev", "--remount-ro", "/dev",
+            "--size", str(limits.tmp_mb * mb), "--tmpfs", "/tmp",
+            "--size", str(limits.home_mb * mb), "--tmpfs", "/home/student",
+            "--ro-bind", str(runner_dir), "/opt/ctgrade",
+            "--ro-bind", str(exercise_dir), "/srv/exercise",
+            "--chdir", "/home/student",
+            "--setenv", "HOME", "/home/student", "--setenv", "PATH", "/usr/local/bin:/usr/bin:/bin",
+            "--setenv", "LANG", "C.UTF-8", "--setenv", "PYTHONDONTWRITEBYTECODE", "1",
+            "--setenv", "PYTHONNOUSERSITE", "1", "--setenv", "MPLBACKEND", "Agg",
+            sys.executable, "-I", "/opt/ctgrade/runner.py"]
     return cmd
 
 
-_PROBE_RESULT: dict | None = None
+_PROBE: dict | None = None
+_PROBE_LOCK = threading.Lock()
 
 
-def probe_isolation() -> dict:
-    """Check whether the sandbox layer works here. Returns ``{"ok": bool, "reason": str, "prefix": [...]}``.
+def probe() -> dict:
+    """Check that the sandbox starts here and isolates: ``{"ok": bool, "reason": str}`` (cached)."""
+    global _PROBE
+    with _PROBE_LOCK:
+        if _PROBE is None:
+            _PROBE = _probe()
+        return dict(_PROBE)
 
-    Runs the worker's own mount set-up in a throw-away namespace and checks that no
-    network interface other than ``lo`` is visible, that ``/`` is read-only, that a
-    hidden folder looks empty and that the working copy is writable.
-    """
-    global _PROBE_RESULT
-    if _PROBE_RESULT is not None:
-        return _PROBE_RESULT
-    prefix = unshare_prefix()
-    if not prefix:
-        _PROBE_RESULT = {"ok": False, "reason": "no unshare command (Linux util-linux) on this machine", "prefix": []}
-        return _PROBE_RESULT
+
+_PROBE_CODE = r"""
+import json, os, socket
+r = {"ifaces": [n for _, n in socket.if_nameindex()], "pid": os.getpid(),
+     "caps": open("/proc/self/status").read().split("CapEff:")[1].split()[0],
+     "secret": os.path.exists(%(secret)r), "root_writable": os.access("/usr", os.W_OK)}
+try:
+    open("/usr/ctgrade-probe", "w"); r["wrote"] = True
+except OSError:
+    r["wrote"] = False
+print(json.dumps(r))
+"""
+
+
+def _probe() -> dict:
+    exe = bwrap_path()
+    if not exe:
+        return {"ok": False, "reason": "bubblewrap (bwrap) is not installed"}
     with tempfile.TemporaryDirectory(prefix="ctgrade-probe-") as tmp:
-        job = os.path.join(tmp, "job")
-        os.makedirs(job)
-        try:  # a folder outside /tmp, to check that hidden folders really look empty
-            secret_dir = tempfile.mkdtemp(prefix=".ctgrade-probe-secret-", dir=os.path.expanduser("~"))
-        except OSError:
-            secret_dir = tempfile.mkdtemp(prefix="ctgrade-probe-secret-", dir=tmp)
+        tmp = Path(tmp)
+        runner = tmp / "runner"
+        runner.mkdir()
+        ex = tmp / "exercise"
+        ex.mkdir()
+        secret = tmp / "secret.txt"
+        secret.write_text("x", encoding="utf-8")
+        cmd = bwrap_command(runner, ex, Limits())
+        cmd = cmd[: cmd.index("/opt/ctgrade/runner.py")] + ["-c", _PROBE_CODE % {"secret": str(secret)}]
         try:
-            Path(secret_dir, "solution.txt").write_text("secret", encoding="utf-8")
-            cmd = [*prefix, sys.executable, "-m", "ctmodule.grading.sandbox", "--probe", job, secret_dir]
-            try:
-                proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
-            except (OSError, subprocess.TimeoutExpired) as exc:
-                _PROBE_RESULT = {"ok": False, "reason": f"unshare failed to start: {exc}", "prefix": []}
-                return _PROBE_RESULT
-            out = proc.stdout.strip().splitlines()
-            try:
-                res = json.loads(out[-1])
-            except (IndexError, json.JSONDecodeError):
-                err = (proc.stderr.strip().splitlines() or ["no output"])[-1]
-                _PROBE_RESULT = {"ok": False, "reason": f"unshare refused: {err}", "prefix": []}
-                return _PROBE_RESULT
-        finally:
-            shutil.rmtree(secret_dir, ignore_errors=True)
-    if res.get("ok"):
-        _PROBE_RESULT = {"ok": True, "reason": "network, mount and PID namespaces", "prefix": prefix}
-    else:
-        _PROBE_RESULT = {"ok": False, "reason": res.get("reason", "probe failed"), "prefix": []}
-    return _PROBE_RESULT
+            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            return {"ok": False, "reason": f"bubblewrap did not start: {exc}"}
+        if proc.returncode != 0:
+            err = (proc.stderr.strip().splitlines() or ["no message"])[-1]
+            return {"ok": False, "reason": f"bubblewrap refused to start a sandbox here: {err[:300]}"}
+        import json
 
-
-def _probe_inside(job: str, secret_dir: str) -> dict:
-    try:
-        setup_mounts(job, [secret_dir])
-    except OSError as exc:
-        return {"ok": False, "reason": f"cannot set up mounts: {exc}"}
-    ifaces = [name for _, name in socket.if_nameindex()]
-    if ifaces != ["lo"]:
-        return {"ok": False, "reason": f"network interfaces still visible: {ifaces}"}
-    if os.path.isdir(secret_dir) and os.listdir(secret_dir):
-        return {"ok": False, "reason": "hidden folder still readable"}
-    try:
-        Path(job, "w.txt").write_text("x", encoding="utf-8")
-    except OSError as exc:
-        return {"ok": False, "reason": f"working copy not writable: {exc}"}
-    for target in (os.path.join(os.path.dirname(os.path.abspath(__file__)), "ctgrade-probe.txt"),):
         try:
-            Path(target).write_text("x", encoding="utf-8")
-            return {"ok": False, "reason": f"could write outside the working copy: {target}"}
-        except OSError:
-            pass
-    return {"ok": True}
-
-
-def _probe_main(job: str, secret_dir: str) -> dict:
-    try:
-        return _probe_inside(job, secret_dir)
-    except Exception as exc:  # report, do not crash: the grader falls back with a warning
-        return {"ok": False, "reason": f"{type(exc).__name__}: {exc}"}
+            r = json.loads(proc.stdout.strip().splitlines()[-1])
+        except (IndexError, ValueError):
+            return {"ok": False, "reason": "the probe sandbox gave no answer"}
+    problems = []
+    if r.get("ifaces") not in (["lo"], []):
+        problems.append(f"network interfaces visible: {r.get('ifaces')}")
+    if int(str(r.get("caps", "1")), 16) != 0:
+        problems.append("capabilities were not dropped")
+    if r.get("secret"):
+        problems.append("files outside the sandbox are visible")
+    if r.get("wrote") or r.get("root_writable"):
+        problems.append("the runtime is writable")
+    if problems:
+        return {"ok": False, "reason": "the sandbox does not isolate: " + "; ".join(problems)}
+    return {"ok": True, "reason": "bubblewrap: new user, mount, PID, network, IPC and UTS namespaces; "
+                                  "no capabilities; read-only runtime"}
 
 
 # ---------------------------------------------------------------------------------------
-# killing a process tree
+# cgroups: processes and memory for a whole submission
+# ---------------------------------------------------------------------------------------
+
+
+class CGroup:
+    """A cgroup (v2, or v1 ``pids`` + ``memory``) for one submission, or nothing if not allowed here."""
+
+    def __init__(self, paths: list[Path], version: int):
+        self.paths, self.version = paths, version
+
+    @classmethod
+    def create(cls, name: str, limits: Limits) -> CGroup | None:
+        mb = 2 ** 20
+        v2 = Path("/sys/fs/cgroup")
+        try:
+            if (v2 / "cgroup.controllers").is_file():
+                ctl = (v2 / "cgroup.subtree_control").read_text().split()
+                if "pids" in ctl and "memory" in ctl:
+                    p = v2 / name
+                    p.mkdir(mode=0o700)
+                    (p / "pids.max").write_text(str(limits.processes))
+                    (p / "memory.max").write_text(str(limits.memory_mb * mb))
+                    (p / "memory.swap.max").write_text("0") if (p / "memory.swap.max").exists() else None
+                    return cls([p], 2)
+                return None
+            pids, mem = Path("/sys/fs/cgroup/pids"), Path("/sys/fs/cgroup/memory")
+            if (pids / "cgroup.procs").is_file() and (mem / "cgroup.procs").is_file():
+                made = []
+                try:
+                    p = pids / name
+                    p.mkdir(mode=0o700)
+                    made.append(p)
+                    (p / "pids.max").write_text(str(limits.processes))
+                    m = mem / name
+                    m.mkdir(mode=0o700)
+                    made.append(m)
+                    (m / "memory.limit_in_bytes").write_text(str(limits.memory_mb * mb))
+                    return cls(made, 1)
+                except OSError:
+                    cls(made, 1).remove()
+                    raise
+        except OSError:
+            return None
+        return None
+
+    def procs_files(self) -> list[str]:
+        return [str(p / "cgroup.procs") for p in self.paths]
+
+    def remove(self) -> None:
+        for p in self.paths:
+            pids = []
+            try:
+                pids = [int(x) for x in (p / "cgroup.procs").read_text().split()]
+            except (OSError, ValueError):
+                pass
+            for pid in pids:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+            for _ in range(50):
+                try:
+                    p.rmdir()
+                    break
+                except FileNotFoundError:
+                    break
+                except OSError:
+                    import time
+
+                    time.sleep(0.02)
+
+
+def cgroup_available() -> bool:
+    g = CGroup.create(f"ctgrade-probe-{os.getpid()}", Limits())
+    if g is None:
+        return False
+    g.remove()
+    return True
+
+
+def join_cgroup_prefix(group: CGroup | None) -> list[str]:
+    """A shell prefix that moves the new process into ``group`` before it execs the sandbox."""
+    if group is None:
+        return []
+    script = "".join(f'echo $$ > "{f}" && ' for f in group.procs_files()) + 'exec "$@"'
+    return ["/bin/sh", "-c", script, "ctgrade"]
+
+
+# ---------------------------------------------------------------------------------------
+# ending everything a submission started
 # ---------------------------------------------------------------------------------------
 
 
@@ -348,8 +312,8 @@ def _children_map() -> dict[int, list[int]]:
             continue
         try:
             with open(f"/proc/{entry}/stat", encoding="utf-8", errors="replace") as f:
-                stat = f.read()
-            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+                data = f.read()
+            ppid = int(data.rsplit(")", 1)[1].split()[1])
         except (OSError, ValueError, IndexError):
             continue
         children.setdefault(ppid, []).append(int(entry))
@@ -369,7 +333,7 @@ def descendants(pid: int) -> list[int]:
 
 
 def kill_tree(proc: subprocess.Popen) -> None:
-    """SIGKILL a worker started with ``start_new_session=True``, its group and all descendants."""
+    """SIGKILL a process started with ``start_new_session=True``, its group and all descendants."""
     pids = descendants(proc.pid)
     groups = {proc.pid}
     for p in pids:
@@ -389,207 +353,121 @@ def kill_tree(proc: subprocess.Popen) -> None:
             pass
 
 
-# ---------------------------------------------------------------------------------------
-# the worker
-# ---------------------------------------------------------------------------------------
-
-
-class KernelDied(RuntimeError):
-    pass
-
-
-class _Output:
-    """Counts output bytes and keeps the first ``limit`` of them."""
-
-    def __init__(self, limit: int):
-        self.limit = limit
-        self.parts: list[str] = []
-        self.kept = 0
-        self.total = 0
-
-    def add(self, text: str) -> None:
-        n = len(text.encode("utf-8", "replace"))
-        self.total += n
-        if self.kept < self.limit:
-            piece = text[: self.limit - self.kept]
-            self.parts.append(piece)
-            self.kept += len(piece.encode("utf-8", "replace"))
-
-    @property
-    def truncated(self) -> bool:
-        return self.total > self.kept
-
-
-def _execute(km, kc, code: str, out: _Output | None) -> dict:
-    """Run ``code``; return the execute reply content. Raise KernelDied if the kernel dies."""
-    from queue import Empty
-
-    msg_id = kc.execute(code, store_history=False, allow_stdin=False, stop_on_error=False)
-    while True:
-        try:
-            msg = kc.get_iopub_msg(timeout=0.5)
-        except Empty:
-            if not km.is_alive():
-                raise KernelDied() from None
-            continue
-        if msg.get("parent_header", {}).get("msg_id") != msg_id:
-            continue
-        mtype, content = msg["msg_type"], msg["content"]
-        if out is not None:
-            if mtype == "stream":
-                out.add(content.get("text", ""))
-            elif mtype in ("execute_result", "display_data"):
-                out.add(str(content.get("data", {}).get("text/plain", "")) + "\n")
-            elif mtype == "error":
-                out.add("\n".join(content.get("traceback", [])) + "\n")
-        if mtype == "status" and content.get("execution_state") == "idle":
-            break
-    while True:
-        try:
-            reply = kc.get_shell_msg(timeout=0.5)
-        except Empty:
-            if not km.is_alive():
-                raise KernelDied() from None
-            continue
-        if reply.get("parent_header", {}).get("msg_id") == msg_id:
-            return reply["content"]
-
-
-def _strip_ansi(text: str) -> str:
-    import re
-
-    return re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", text)
-
-
-def _cap(text: str, n: int = 600) -> str:
-    text = _strip_ansi(text).strip()
-    return text if len(text) <= n else text[: n - 1] + "…"
-
-
-def _code_cells(nb: dict) -> list[str]:
-    cells = []
-    for cell in nb.get("cells", []):
-        if cell.get("cell_type") != "code":
-            continue
-        meta = cell.get("metadata", {}) or {}
-        if _IGNORE_TAG in (meta.get("tags") or []) or (meta.get("otter") or {}).get("ignore"):
-            continue
-        src = cell.get("source", "")
-        cells.append("".join(src) if isinstance(src, list) else src)
-    return cells
-
-
-def worker_main() -> int:
-    """Entry point of ``python -m ctmodule.grading.sandbox`` (the grader talks to it over stdin/stdout)."""
-    result_fd = os.dup(1)  # not inheritable: the kernel never gets it
-    devnull = os.open(os.devnull, os.O_RDWR)
-    os.dup2(devnull, 1)
-    os.dup2(devnull, 2)
-    res = os.fdopen(result_fd, "w", encoding="utf-8", buffering=1)
-    inp = sys.stdin
-
-    def send(obj: dict) -> None:
-        res.write(json.dumps(obj) + "\n")
-        res.flush()
-
-    job = json.loads(inp.readline())
+def become_subreaper() -> bool:
+    """Make this process adopt orphans of its descendants (so a double-forked child can be found)."""
     try:
-        return _work(job, inp, send)
-    except Exception as exc:  # report in the gradebook rather than die silently
-        send({"event": "executed", "status": "error",
-              "error": f"the grader could not run this submission: {type(exc).__name__}: {_cap(str(exc), 200)}"})
-        return 1
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(36, 1, 0, 0, 0) == 0  # PR_SET_CHILD_SUBREAPER
+    except (OSError, AttributeError):
+        return False
 
 
-def _work(job: dict, inp, send) -> int:
-    if job.get("isolate"):
-        setup_mounts(job["job_dir"], job.get("hide", []))
-    if job.get("memory_mb"):
-        import resource
-
-        limit = int(job["memory_mb"]) * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-
-    from jupyter_client import KernelManager
-
-    out = _Output(int(job.get("output_limit", 1_000_000)))
-    workdir = job["workdir"]
-    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
-    env.update({"HOME": workdir, "MPLBACKEND": "Agg", "PYTHONDONTWRITEBYTECODE": "1",
-                "MPLCONFIGDIR": os.path.join(job["job_dir"], "mpl"), "JUPYTER_PLATFORM_DIRS": "1"})
-    if job.get("otter_stub", True):
-        stub = Path(job["job_dir"], "stub", "otter")
-        stub.mkdir(parents=True, exist_ok=True)
-        (stub / "__init__.py").write_text(OTTER_STUB, encoding="utf-8")
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(stub.parent), env.get("PYTHONPATH")]))
-    km = KernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(job["job_dir"], "k"))
-    cells_run, cell_errors = 0, []
-    try:
-        km.start_kernel(cwd=workdir, env=env)
-        kc = km.client()
-        kc.start_channels()
+def kill_orphans(live: set[int]) -> int:
+    """Kill every descendant of this process that is not one of ``live`` (nor below one)."""
+    me = os.getpid()
+    tree = _children_map()
+    keep = set(live)
+    for p in list(live):
+        keep.update(descendants(p))
+    killed = 0
+    for pid in descendants(me):
+        if pid in keep:
+            continue
         try:
-            kc.wait_for_ready(timeout=120)
-            _execute(km, kc, PRELUDE, None)
-            cells = _code_cells(json.load(open(job["notebook"], encoding="utf-8")))
-            for i, code in enumerate(cells, start=1):
-                try:
-                    reply = _execute(km, kc, code, out)
-                except KernelDied:
-                    send({"event": "executed", "status": "error",
-                          "error": f"the Python kernel died while running code cell {i} "
-                                   "(the code ended the process, e.g. with os._exit or exit(), or crashed)",
-                          "cells_run": cells_run, "cell_errors": cell_errors})
-                    return 0
-                cells_run += 1
-                if reply.get("status") == "error":
-                    cell_errors.append({"cell": i, "error": _cap(f"{reply.get('ename')}: {reply.get('evalue')}", 300)})
-            send({"event": "executed", "status": "ok", "cells_run": cells_run, "cell_errors": cell_errors,
-                  "output_bytes": out.total, "output_truncated": out.truncated})
-            msg = json.loads(inp.readline())
-            nonce = msg["nonce"]
-            canary_fail = case_cell({"code": f">>> assert False, {nonce!r}\n", "question": "canary", "index": 0})
-            canary_pass = case_cell({"code": ">>> assert 1 + 1 == 2\n", "question": "canary", "index": 1})
-            try:
-                r1 = _execute(km, kc, canary_fail, None)
-                r2 = _execute(km, kc, canary_pass, None)
-                tampered = not (r1.get("status") == "error" and nonce in str(r1.get("evalue", ""))
-                                and r2.get("status") == "ok")
-                results = []
-                if not tampered:
-                    for case in msg["cases"]:
-                        reply = _execute(km, kc, case_cell(case), None)
-                        passed = reply.get("status") == "ok"
-                        message = "" if passed else _cap(str(reply.get("evalue", "")) or str(reply.get("ename")))
-                        results.append({"question": case["question"], "index": case["index"], "passed": passed,
-                                        "message": message})
-            except KernelDied:
-                send({"event": "result", "status": "error",
-                      "error": "the Python kernel died while the tests ran (the submission left code that ends the process)"})
-                return 0
-            if tampered:
-                send({"event": "result", "status": "error",
-                      "error": "the submission tampered with the grading environment (a control test gave the wrong verdict)"})
-            else:
-                send({"event": "result", "status": "ok", "cases": results,
-                      "output_head": _cap("".join(out.parts), 2000)})
-        finally:
-            kc.stop_channels()
-    finally:
-        try:
-            km.shutdown_kernel(now=True)
-        except Exception:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                if b"ctmodule.grading.judge" in f.read():
+                    continue
+            os.kill(pid, signal.SIGKILL)
+            killed += 1
+        except OSError:
             pass
-    return 0
+    del tree
+    return killed
 
 
-def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["--probe"]:
-        print(json.dumps(_probe_main(argv[1], argv[2])))
-        return 0
-    return worker_main()
+# ---------------------------------------------------------------------------------------
+# working folders
+# ---------------------------------------------------------------------------------------
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+def private_dir(prefix: str, parent: Path | None = None) -> Path:
+    """A new folder only its owner can enter (mode 0700)."""
+    path = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+    os.chmod(path, 0o700)
+    return path
+
+
+def remove_tree(path: Path) -> str:
+    """Remove ``path`` whatever is in it: any depth, read-only folders, odd names. Returns "" or a reason.
+
+    Iterative (no recursion limit), never follows symbolic links, makes folders writable before
+    emptying them. A failure is reported to the caller, never raised.
+    """
+    root = os.fsencode(str(path))
+    if not os.path.lexists(root):
+        return ""
+    errors = []
+    stack = [(root, False)]
+    while stack:
+        p, emptied = stack.pop()
+        try:
+            st = os.lstat(p)
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            errors.append(exc)
+            continue
+        if not stat.S_ISDIR(st.st_mode):
+            try:
+                os.unlink(p)
+            except FileNotFoundError:
+                pass
+            except OSError as exc:
+                errors.append(exc)
+            continue
+        if emptied:
+            try:
+                os.rmdir(p)
+            except OSError as exc:
+                errors.append(exc)
+            continue
+        try:
+            os.chmod(p, 0o700)
+        except OSError:
+            pass
+        stack.append((p, True))
+        try:
+            with os.scandir(p) as it:
+                for entry in it:
+                    stack.append((entry.path, False))
+        except OSError as exc:
+            errors.append(exc)
+    if errors:
+        return f"could not remove {len(errors)} item(s) under {path}: {errors[0]}"
+    return ""
+
+
+def prepare_runner_dir(parent: Path, otter_stub: bool) -> Path:
+    """The read-only folder the sandbox sees as ``/opt/ctgrade``: runner, codec, otter stand-in."""
+    d = parent / "runner"
+    d.mkdir(mode=0o755)
+    for name in RUNNER_FILES:
+        shutil.copyfile(HERE / name, d / name)
+    if otter_stub:
+        (d / "stub" / "otter").mkdir(parents=True)
+        (d / "stub" / "otter" / "__init__.py").write_text(OTTER_STUB, encoding="utf-8")
+    for p in [d, *d.rglob("*")]:
+        os.chmod(p, 0o755 if p.is_dir() else 0o644)
+    return d
+
+
+@dataclass
+class Plan:
+    """How submissions will be run in this batch."""
+
+    sandbox: bool
+    reason: str
+    cgroups: bool = False
+    limits: Limits = field(default_factory=Limits)
