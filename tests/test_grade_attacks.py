@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 import test_grade
-from test_grade import CORRECT, EX, FIXTURES, _alive_with, make_nb, write
+from test_grade import CORRECT, EX, FIXTURES, _alive_with, _Listener, make_nb, write
 
 from ctmodule.cli import main as cli
 from ctmodule.grading import common, grade, marks, safety, sandbox
@@ -206,34 +206,6 @@ def _double_fork(marker: str) -> str:
         " start_new_session=True)\n"
         "import time; time.sleep(1)\n"
     )
-
-
-class _Listener:
-    def __init__(self):
-        import socket
-        import threading
-
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen()
-        self.sock.settimeout(0.2)
-        self.port, self.hits, self.stop = self.sock.getsockname()[1], 0, False
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
-
-    def _run(self):
-        while not self.stop:
-            try:
-                conn, _ = self.sock.accept()
-                self.hits += 1
-                conn.close()
-            except OSError:
-                pass
-
-    def close(self):
-        self.stop = True
-        self.thread.join()
-        self.sock.close()
 
 
 @pytest.fixture(scope="module")
