@@ -67,7 +67,6 @@ BASE_COLUMNS = ["submission", "status", "score", "max_score", "seconds", "error"
 class Settings:
     timeout: float = 300.0
     output_limit: int = 1_000_000
-    memory_mb: int = 2048
     otter_stub: bool = True
     sandbox: bool = True          # False only with --unsafe
     cgroups: bool = False
@@ -401,7 +400,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--exercise-root", type=Path, default=None, help="folder of exercise sources")
     parser.add_argument("--max-output", type=int, default=1_000_000, help="bytes of output kept per submission")
     parser.add_argument("--memory", type=int, default=2048,
-                        help="memory limit per submission in MB, whole submission where cgroups allow (default 2048)")
+                        help="memory limit per submission in MB, whole submission where cgroups allow (default 2048; 0: none)")
     parser.add_argument("--processes", type=int, default=64, help="processes per submission (default 64)")
     parser.add_argument("--disk", type=int, default=256, help="MB a submission may write in its folder (default 256)")
     parser.add_argument("--real-otter", action="store_true",
@@ -425,7 +424,7 @@ def run(args: argparse.Namespace) -> int:
 
     t0 = time.monotonic()
     limits = Limits(memory_mb=args.memory, processes=args.processes, home_mb=args.disk)
-    settings = Settings(timeout=args.timeout, output_limit=args.max_output, memory_mb=args.memory,
+    settings = Settings(timeout=args.timeout, output_limit=args.max_output,
                         otter_stub=not args.real_otter, limits=limits)
     if args.unsafe:
         settings.sandbox = False

@@ -33,7 +33,7 @@ import subprocess
 import sys
 import tempfile
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -67,7 +67,7 @@ def __getattr__(name):
 class Limits:
     """What one submission may use."""
 
-    memory_mb: int = 2048         # the whole submission (cgroup), or each process (rlimit) without one
+    memory_mb: int = 2048         # the whole submission (cgroup), or each process (rlimit) without one; 0: none
     processes: int = 64           # processes and threads of the submission
     open_files: int = 256
     file_mb: int = 64             # largest file it may write
@@ -233,8 +233,10 @@ class CGroup:
                     p = v2 / name
                     p.mkdir(mode=0o700)
                     (p / "pids.max").write_text(str(limits.processes))
-                    (p / "memory.max").write_text(str(limits.memory_mb * mb))
-                    (p / "memory.swap.max").write_text("0") if (p / "memory.swap.max").exists() else None
+                    if limits.memory_mb > 0:
+                        (p / "memory.max").write_text(str(limits.memory_mb * mb))
+                        if (p / "memory.swap.max").exists():
+                            (p / "memory.swap.max").write_text("0")
                     return cls([p], 2)
                 return None
             pids, mem = Path("/sys/fs/cgroup/pids"), Path("/sys/fs/cgroup/memory")
@@ -248,7 +250,8 @@ class CGroup:
                     m = mem / name
                     m.mkdir(mode=0o700)
                     made.append(m)
-                    (m / "memory.limit_in_bytes").write_text(str(limits.memory_mb * mb))
+                    if limits.memory_mb > 0:
+                        (m / "memory.limit_in_bytes").write_text(str(limits.memory_mb * mb))
                     return cls(made, 1)
                 except OSError:
                     cls(made, 1).remove()
@@ -367,7 +370,6 @@ def become_subreaper() -> bool:
 def kill_orphans(live: set[int]) -> int:
     """Kill every descendant of this process that is not one of ``live`` (nor below one)."""
     me = os.getpid()
-    tree = _children_map()
     keep = set(live)
     for p in list(live):
         keep.update(descendants(p))
@@ -383,7 +385,6 @@ def kill_orphans(live: set[int]) -> int:
             killed += 1
         except OSError:
             pass
-    del tree
     return killed
 
 
@@ -461,13 +462,3 @@ def prepare_runner_dir(parent: Path, otter_stub: bool) -> Path:
     for p in [d, *d.rglob("*")]:
         os.chmod(p, 0o755 if p.is_dir() else 0o644)
     return d
-
-
-@dataclass
-class Plan:
-    """How submissions will be run in this batch."""
-
-    sandbox: bool
-    reason: str
-    cgroups: bool = False
-    limits: Limits = field(default_factory=Limits)
