@@ -44,7 +44,15 @@ from sphinx.util import logging
 logger = logging.getLogger(__name__)
 
 # Folders that tools/vendor.py fills in _vendor/ (they land in _static/).
-VENDORED_FOLDERS = ("mathjax/", "html-manager/")
+VENDORED_FOLDERS = ("mathjax/", "html-manager/", "vega/", "ctmodule-explorers/")
+
+# The explorers in the page (ctmodule.explorers.web): the vendored Vega stack and the page script
+# (ctmodule/book/static/), loaded only by the pages that hold an explorer.
+EXPLORER_MARK = 'class="ctmodule-explorer"'
+EXPLORER_STATIC = Path(__file__).resolve().parent / "static"
+EXPLORER_SCRIPTS = ("vega/vega.min.js", "vega/vega-lite.min.js", "vega/vega-embed.min.js",
+                    "ctmodule-explorers/explorers.js")
+EXPLORER_CSS = ("ctmodule-explorers/explorers.css",)
 
 # CDN address (as embedded by a package in notebook output) -> vendored file below _static/.
 CDN_REWRITES = {
@@ -107,6 +115,8 @@ def _is_external(asset) -> bool:
 
 
 def _drop_vendored_autoload(app, config) -> None:
+    if str(EXPLORER_STATIC) not in [str(p) for p in config.html_static_path]:
+        config.html_static_path = [*config.html_static_path, str(EXPLORER_STATIC)]
     for key in ("html_js_files", "html_css_files"):
         entries = list(config[key] or [])
         kept = []
@@ -130,6 +140,17 @@ def _add_mathjax2_shim(scripts) -> None:
             return
 
 
+def _add_explorer_assets(context) -> None:
+    from sphinx.builders.html._assets import _CascadingStyleSheet, _JavaScript
+
+    have = {str(getattr(a, "filename", "")) for a in context["script_files"]}
+    for name in EXPLORER_SCRIPTS:
+        if f"_static/{name}" not in have:
+            context["script_files"].append(_JavaScript(f"_static/{name}", priority=800))
+    for name in EXPLORER_CSS:
+        context["css_files"].append(_CascadingStyleSheet(f"_static/{name}", priority=800))
+
+
 def _on_page_context(app, pagename, templatename, context, doctree) -> None:
     for key in ("script_files", "css_files"):
         if key in context:
@@ -148,6 +169,8 @@ def _on_page_context(app, pagename, templatename, context, doctree) -> None:
     if "script_files" in context:
         _add_mathjax2_shim(context["script_files"])
     body = context.get("body")
+    if body and EXPLORER_MARK in body and "script_files" in context:
+        _add_explorer_assets(context)
     if body:
         body = _THEBE_CONFIG.sub("", body)
         body = body.replace('role="doc-biblioentry"', 'role="listitem"')
