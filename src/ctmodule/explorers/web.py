@@ -51,9 +51,10 @@ def _esc(text) -> str:
 
 
 def _json_for_script(obj) -> str:
-    """JSON safe inside a ``<script type="application/json">``: no ``</``, no ``<!--``."""
+    """JSON safe inside a ``<script type="application/json">``: every ``<`` escaped (``\\u003c``),
+    so no ``</script>`` or ``<!--`` can end or confuse it."""
     text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return text.replace("</", "<\\/").replace("<!--", "<\\!--")
+    return text.replace("<", "\\u003c")
 
 
 @dataclass
