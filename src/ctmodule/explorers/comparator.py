@@ -205,11 +205,12 @@ def comparator_web(comparator: DefinitionComparator):
     p_a = web.select("def_a", "First definition", ids, names, default[0])
     p_b = web.select("def_b", "Second definition", ids, names, default[1])
     p_m = web.radio("method", "Similarity score", ["jaccard", "agreement"],
-                    ["weighted Jaccard (ignores shared absences)", "agreement (counts shared absences)"],
+                    ["weighted Jaccard", "agreement"],
                     c.controls["method"].value)
     score = (
-        alt.Chart(pairs, name="score", height=24, width=560).mark_text(align="left", fontSize=15, x=0)
-        .encode(text="text:N")
+        alt.Chart(pairs, name="score", height=24, width=260)
+        .mark_text(align="left", fontSize=14, fontWeight="bold", limit=540)
+        .encode(text="text:N", x=alt.value(-262))
         .transform_filter("datum.a === def_a && datum.b === def_b && datum.method === method")
     )
     colours = web.CODING_COLOURS
@@ -219,7 +220,7 @@ def comparator_web(comparator: DefinitionComparator):
         .encode(
             x=alt.X("definition:N", title=None, sort=alt.EncodingSortField("definition_id"),
                     axis=alt.Axis(orient="top", labelAngle=0, labelLimit=130)),
-            y=alt.Y("element:N", title=None, sort=alt.EncodingSortField("order"), axis=alt.Axis(labelLimit=260)),
+            y=alt.Y("element:N", title=None, sort=alt.EncodingSortField("order"), axis=alt.Axis(labelLimit=250)),
             color=alt.Color("coding:N", title="Coded",
                             scale=alt.Scale(domain=list(colours), range=list(colours.values()))),
             tooltip=["definition:N", "element:N", "coding:N"],
@@ -237,9 +238,9 @@ def comparator_web(comparator: DefinitionComparator):
     )
     return web.WebView(
         name="comparator", title=c.title, spec=spec, chart=chart,
-        description=("Choose two definitions and a score: the sentence gives their similarity as the module "
-                     "computes it, and the grid shows which of the elements each definition contains "
-                     "(yes, partial or no)."),
+        description=("Choose two definitions and a score (weighted Jaccard ignores elements both lack; "
+                     "agreement counts them): the sentence gives their similarity as the module computes it, "
+                     "and the grid shows which of the elements each definition contains (yes, partial or no)."),
         fallback_html=c.fallback_html(),
         image=True,
     )
