@@ -142,7 +142,15 @@ def test_coder_form_agrees_with_compare_coding(views):
         assert f'<label for="ctmodule-coder-{f}">' in page and f'id="ctmodule-coder-{f}"' in page
 
 
-def test_noscript_image_decodes(views):
-    page = views["instruments"].html()
-    data = re.search(r'src="data:image/svg\+xml;base64,([^"]+)"', page).group(1)
-    assert "<svg" in base64.b64decode(data).decode()[:200]
+def test_book_build_renders_the_fallback_image_once(views, tmp_path):
+    from ctmodule.book import offline
+
+    body = "<p>text</p>" + views["instruments"].html() + views["coder"].html()
+    out = offline.render_explorer_images(body, tmp_path, lambda rel, resource: "../" + rel)
+    files = list((tmp_path / "_images").glob("explorer-*.svg"))
+    assert len(files) == 1 and files[0].read_text(encoding="utf-8").lstrip().startswith("<svg")
+    assert f'src="../_images/{files[0].name}"' in out and web.IMAGE_MARK not in out
+    assert out.replace(f'src="../_images/{files[0].name}"', web.IMAGE_MARK) == body  # nothing else changes
+    files[0].write_text("<svg>kept</svg>", encoding="utf-8")
+    offline.render_explorer_images(body, tmp_path, lambda rel, resource: rel)
+    assert files[0].read_text(encoding="utf-8") == "<svg>kept</svg>"  # same spec: not rendered again

@@ -104,7 +104,7 @@ def test_comparator_keyboard(open_explorer):
     assert f"Similarity (agreement) of {c._short(a)} and {c._short(b)}: " \
            f"{defs.similarity(c.numbers, a, b, method='agreement'):.2f}" in after
     # the table follows: both definitions' coding of every element
-    assert table_rows(root, 0) == 2 * len(c.words.columns) if a != b else len(c.words.columns)
+    assert table_rows(root, 0) == (2 * len(c.words.columns) if a != b else len(c.words.columns))
 
 
 def test_instruments_keyboard(open_explorer):

@@ -166,7 +166,7 @@ def coder_web(coder: CaseCoder):
     """The case coder in the page: an HTML form (a case, four fields, a Check button).
 
     Which option agrees with the module's coding of each case is decided here with
-    :func:`ctmodule.analysis.cases.compare_coding`, and each case's description and coding card
+    :func:`ctmodule.analysis.cases.same_coding` (the rule of ``compare_coding``), and each case's description and coding card
     (with its sources) are rendered here; the page only looks them up and says why an answer
     differs.
     """
@@ -181,9 +181,8 @@ def coder_web(coder: CaseCoder):
         row = c.cases[c.cases["case_id"] == case_id].iloc[0]
         agree = {}
         for f in cs.THEORY_FIELDS:
-            module = str(cs.compare_coding(c.cases, case_id, {f: ""}).iloc[0]["module"])
-            matches = [i for i, o in enumerate(c.options[f])
-                       if bool(cs.compare_coding(c.cases, case_id, {f: o}).iloc[0]["match"])]
+            module = "; ".join(cs.split_ids(row[f]))
+            matches = [i for i, o in enumerate(c.options[f]) if cs.same_coding(o, row[f])]
             agree[f] = {"module": module, "agree": matches}
         note = row.get("note")
         cases[case_id] = {

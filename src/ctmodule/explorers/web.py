@@ -15,8 +15,9 @@ needs, computed here from ``data/`` when the chapter is executed at build time, 
 Around each view: a title, a text description of what it shows, a live summary of the current
 selection (``aria-live``), and a ``<details>`` with the data behind the chart as a table that
 follows the controls. For readers without JavaScript (and the print edition) a ``<noscript>``
-holds an image of the default view rendered by vl-convert (no browser needed) and the default
-view's tables; :meth:`WebView.static_image` gives the same image as SVG or PNG.
+holds an image of the default view rendered by vl-convert (no browser needed; the book build
+writes its file, see ``ctmodule.book.offline``) and the default view's tables;
+:meth:`WebView.static_image` gives the same image as SVG or PNG.
 
 The page script (``ctmodule/book/static/ctmodule-explorers.js``, served by the book part with
 the vendored vega, vega-lite and vega-embed) reads the JSON this module writes. Its contract,
@@ -34,12 +35,14 @@ Adding an explorer to the book is one function that returns a :class:`WebView` (
 
 from __future__ import annotations
 
-import base64
 import html
 import json
 from dataclasses import dataclass, field
 
 EXPLORER_CLASS = "ctmodule-explorer"
+IMAGE_CLASS = "ctmodule-explorer-image"
+#: Marks the fallback image whose file the book build renders (see :func:`render_image`).
+IMAGE_MARK = 'data-ctmodule-image="default-view"'
 #: The Vega-Lite version the page's vendored vega-lite must have (the schema of the pinned Altair).
 VEGA_LITE_MAJOR_MINOR = "6.4"
 #: The palette of the codings (yes, partial, no, not coded), shared by the charts.
@@ -90,20 +93,15 @@ class WebView:
         """The default view rendered offline by vl-convert (``"svg"`` text or ``"png"`` bytes)."""
         if self.kind != "vega":
             raise ValueError(f"{self.name}: a form explorer has no chart to render")
-        import vl_convert as vlc
-
-        if fmt == "svg":
-            return vlc.vegalite_to_svg(self.spec, vl_version=VEGA_LITE_MAJOR_MINOR)
-        if fmt == "png":
-            return vlc.vegalite_to_png(self.spec, vl_version=VEGA_LITE_MAJOR_MINOR, scale=1.5)
-        raise ValueError(f"fmt must be 'svg' or 'png', not {fmt!r}")
+        return render_image(self.spec, fmt)
 
     def _noscript(self) -> str:
+        # The image's file is rendered by the book build, once per spec, in the Sphinx process
+        # (ctmodule.book.offline: one vl-convert start for the whole book, not one per notebook);
+        # the img carries no src until then.
         img = ""
         if self.kind == "vega" and self.image:
-            svg = self.static_image("svg")
-            data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
-            img = (f'<img class="ctmodule-explorer-image" src="data:image/svg+xml;base64,{data}" '
+            img = (f'<img class="{IMAGE_CLASS}" {IMAGE_MARK} '
                    f'alt="{html.escape(self.description, quote=True)}">')
         return (f"<noscript><p><em>The interactive view needs JavaScript; this is its default view."
                 f"</em></p>{img}{self.fallback_html}</noscript>")
@@ -129,6 +127,18 @@ class WebView:
             f"{self._noscript()}"
             "</section>"
         )
+
+
+def render_image(spec: dict, fmt: str = "svg") -> str | bytes:
+    """A Vega-Lite spec rendered offline by vl-convert: SVG text or PNG bytes (its parameters at
+    their values, i.e. the default view)."""
+    import vl_convert as vlc
+
+    if fmt == "svg":
+        return vlc.vegalite_to_svg(spec, vl_version=VEGA_LITE_MAJOR_MINOR)
+    if fmt == "png":
+        return vlc.vegalite_to_png(spec, vl_version=VEGA_LITE_MAJOR_MINOR, scale=1.5)
+    raise ValueError(f"fmt must be 'svg' or 'png', not {fmt!r}")
 
 
 def meta(chart, *, tables: list[dict], summary: list[dict]) -> dict:
