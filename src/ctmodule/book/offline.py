@@ -121,9 +121,12 @@ def _is_external(asset) -> bool:
     return bool(_EXTERNAL.match(filename))
 
 
-def _drop_vendored_autoload(app, config) -> None:
+def _add_explorer_static(app, config) -> None:
     if str(EXPLORER_STATIC) not in [str(p) for p in config.html_static_path]:
         config.html_static_path = [*config.html_static_path, str(EXPLORER_STATIC)]
+
+
+def _drop_vendored_autoload(app, config) -> None:
     for key in ("html_js_files", "html_css_files"):
         entries = list(config[key] or [])
         kept = []
@@ -237,6 +240,7 @@ def _search_summary_only_over_http(app, exception) -> None:
 
 
 def setup(app):
+    app.connect("config-inited", _add_explorer_static)
     app.connect("config-inited", _drop_vendored_autoload)
     app.connect("build-finished", _search_summary_only_over_http)
     app.connect("html-page-context", _on_page_context, priority=900)
