@@ -4,7 +4,6 @@ computes from the CSVs for that choice; the case coder's form data agrees with c
 
 from __future__ import annotations
 
-import base64
 import copy
 import json
 import re
