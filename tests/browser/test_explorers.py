@@ -211,3 +211,20 @@ def test_coder_keyboard(open_explorer):
     result = root.locator(".ctmodule-coder-result").inner_text()
     assert "agrees" in result and "sources" in result.lower()
     assert re.search(r"differs|no answer", result) or expected == 4
+
+
+def test_pages_stay_small(site):
+    """No page over 1.5 MB, its shared assets (_static/, _images/) not counted: the explorers'
+    data is inline, the Vega stack is one copy for the site."""
+    for path in sorted(site.rglob("*.html")):
+        rel = path.relative_to(site)
+        if rel.parts[0].startswith(("_", ".")):
+            continue
+        assert path.stat().st_size < 1.5e6, f"{rel}: {path.stat().st_size / 1e6:.2f} MB"
+    vega = list((site / "_static" / "vega").glob("*.min.js"))
+    assert len(vega) == 3, "vega, vega-lite and vega-embed are served once, from _static/vega/"
+    for path in site.rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        has_explorer = 'data-explorer="' in text
+        assert ("_static/vega/vega.min.js" in text) == has_explorer, (
+            f"{path.relative_to(site)}: the Vega stack belongs on the pages with an explorer, only there")
