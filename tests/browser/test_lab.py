@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import socket
 import subprocess
 import sys
@@ -31,12 +32,20 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     port, token = _free_port(), secrets.token_hex(16)
+    started = time.time()
     home = tmp_path_factory.mktemp("lab-home")
+    # JupyterLab works on a copy (it saves what it runs); the notebook finds data/ through ctmodule
+    root = home / "root"
+    (root / "chapters").mkdir(parents=True)
+    shutil.copyfile(ROOT / CHAPTER, root / CHAPTER)
+    settings = home / "settings" / "@jupyterlab" / "docmanager-extension"
+    settings.mkdir(parents=True)
+    (settings / "plugin.jupyterlab-settings").write_text('{"autosave": false}', encoding="utf-8")
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(home / "config"), "JUPYTER_RUNTIME_DIR": str(home / "run"),
            "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"), "JUPYTERLAB_WORKSPACES_DIR": str(home / "ws")}
     cmd = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
            f"--ServerApp.port={port}", f"--IdentityProvider.token={token}", "--ServerApp.port_retries=0",
-           f"--ServerApp.root_dir={ROOT}", "--LabApp.news_url=", "--LabApp.check_for_updates_class="
+           f"--ServerApp.root_dir={root}", "--LabApp.news_url=", "--LabApp.check_for_updates_class="
            "jupyterlab.NeverCheckForUpdate", "--allow-root"]
     log = home / "lab.log"
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=log.open("wb"), start_new_session=True)
@@ -54,6 +63,8 @@ def lab(tmp_path_factory):
         proc.kill()
         pytest.fail("JupyterLab did not answer within 60 s", pytrace=False)
     yield base, token
+    assert (ROOT / CHAPTER).read_bytes() != b"" and os.path.getmtime(ROOT / CHAPTER) < started, \
+        "the test must not change the repository's notebook"
     os.killpg(proc.pid, 15)
     try:
         proc.wait(timeout=15)
