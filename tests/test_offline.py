@@ -40,7 +40,8 @@ def test_package_json_pins_exact_versions():
 
 def _fake_project(tmp_path: Path, mathjax_version: str = "3.2.2") -> Path:
     (tmp_path / "package.json").write_text(json.dumps({
-        "dependencies": {"mathjax": "3.2.2", "@jupyter-widgets/html-manager": "1.0.15"},
+        "dependencies": {"mathjax": "3.2.2", "@jupyter-widgets/html-manager": "1.0.15",
+                         "vega": "6.2.0", "vega-lite": "6.4.1", "vega-embed": "7.3.0"},
         "devDependencies": {"axe-core": "4.14.1"},
     }))
     nm = tmp_path / "node_modules"
@@ -63,6 +64,16 @@ def _fake_project(tmp_path: Path, mathjax_version: str = "3.2.2") -> Path:
         "@jupyter-widgets/html-manager/dist/a.eot": "not copied",
         "@jupyter-widgets/html-manager/dist/embed-amd.js": "/* not copied */",
         "axe-core/package.json": json.dumps({"version": "4.14.1"}),
+        "vega/package.json": json.dumps({"version": "6.2.0"}),
+        "vega/LICENSE": "BSD-3 vega",
+        "vega/build/vega.min.js": "/* vega */",
+        "vega/build/vega-core.min.js": "/* not copied */",
+        "vega-lite/package.json": json.dumps({"version": "6.4.1"}),
+        "vega-lite/LICENSE": "BSD-3 vega-lite",
+        "vega-lite/build/vega-lite.min.js": "/* vega-lite */",
+        "vega-embed/package.json": json.dumps({"version": "7.3.0"}),
+        "vega-embed/LICENSE": "BSD-3 vega-embed",
+        "vega-embed/build/vega-embed.min.js": "/* vega-embed */",
     }
     for rel, text in files.items():
         path = nm / rel
@@ -82,6 +93,11 @@ def test_vendor_copies_what_the_pages_load_and_nothing_else(tmp_path):
     assert not (out / "mathjax" / "tex-chtml.js").exists()
     assert not (out / "html-manager" / "a.eot").exists() and not (out / "html-manager" / "embed-amd.js").exists()
     assert manifest["packages"]["mathjax"]["version"] == "3.2.2"
+    # one vega/ folder for the three packages, each licence under its own name
+    vega = sorted(p.name for p in (out / "vega").iterdir())
+    assert vega == ["LICENSE-vega", "LICENSE-vega-embed", "LICENSE-vega-lite", "vega-embed.min.js",
+                    "vega-lite.min.js", "vega.min.js"]
+    assert (out / "vega" / "LICENSE-vega-lite").read_text() == "BSD-3 vega-lite"
     assert vendor_tool.vendor(root, check=True) == manifest  # up to date
 
 

@@ -14,6 +14,10 @@ git-ignored and listed in ``html_static_path``, so its contents land in ``_build
   saved state of widgets. ``embed.js`` bundles the base and controls widgets and needs no
   require.js; its Font Awesome fonts sit beside it (woff2, woff, ttf; the eot and svg copies are
   for browsers that no longer exist and are left out).
+- ``_static/vega/``: Vega, Vega-Lite and vega-embed (the minified UMD builds), which draw the
+  explorers' charts in the page (``ctmodule.explorers.web``). One copy for the whole site: only
+  the pages that hold an explorer load them (``ctmodule.book.offline``). Vega-Lite's version must
+  match the schema of the pinned Altair (``tests/test_web_explorers.py`` checks it).
 
 axe-core is a test dependency only: the browser tests load it from ``node_modules/``.
 
@@ -63,10 +67,18 @@ ASSETS: list[tuple[str, str, list[tuple[str, str]]]] = [
             ("dist", "*.ttf"),
         ],
     ),
+    ("vega", "vega", [("LICENSE", ""), ("build/vega.min.js", "")]),
+    ("vega-lite", "vega", [("LICENSE", ""), ("build/vega-lite.min.js", "")]),
+    ("vega-embed", "vega", [("LICENSE", ""), ("build/vega-embed.min.js", "")]),
 ]
 
+# Several packages share the vega/ folder: their licence files get the package's name.
+RENAME = {("vega", "LICENSE"): "LICENSE-vega", ("vega-lite", "LICENSE"): "LICENSE-vega-lite",
+          ("vega-embed", "LICENSE"): "LICENSE-vega-embed"}
+
 # Source paths (relative to the package) are copied to the destination with this prefix removed.
-STRIP_PREFIX = {"mathjax": "es5/", "@jupyter-widgets/html-manager": "dist/"}
+STRIP_PREFIX = {"mathjax": "es5/", "@jupyter-widgets/html-manager": "dist/", "vega": "build/",
+                "vega-lite": "build/", "vega-embed": "build/"}
 
 
 class VendorError(RuntimeError):
@@ -116,6 +128,7 @@ def planned_files(node_modules: Path = NODE_MODULES) -> list[tuple[str, Path, st
                 relpath = path.relative_to(base).as_posix()
                 if relpath.startswith(prefix):
                     relpath = relpath[len(prefix):]
+                relpath = RENAME.get((package, relpath), relpath)
                 out.append((package, path, f"{dest}/{relpath}"))
     return out
 

@@ -277,7 +277,7 @@ FEATURES_JS = """() => ({
   widgetViews: document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]').length,
   widgetsRendered: Array.from(document.querySelectorAll('.widget-subarea > .jupyter-widgets'))
       .filter(el => el.offsetWidth > 0 && el.offsetHeight > 0).length,
-  staticViews: Array.from(document.querySelectorAll('.ctmodule-static-view'))
+  staticViews: Array.from(document.querySelectorAll('.ctmodule-static-view, section.ctmodule-explorer[data-ready]'))
       .filter(el => el.offsetWidth > 0 && el.offsetHeight > 0 && el.textContent.trim()).length,
   widgetState: !!document.querySelector('script[type="application/vnd.jupyter.widget-state+json"]'),
   next: (document.querySelector('a.right-next') || {}).href || null,

@@ -97,7 +97,8 @@ def test_quiz_answers_and_shows_feedback(all_visits):
 
 
 def test_widget_explorers_show_a_view(all_visits):
-    """An explorer shows its static view (.ctmodule-static-view) or its saved widget state."""
+    """An explorer shows its view in the page (section.ctmodule-explorer, drawn), a static view
+    (.ctmodule-static-view) or its saved widget state."""
     with_widgets = [v for v in all_visits if v.has_widget_state or v.widget_views or v.static_views]
     if not with_widgets:
         pytest.skip("no page of the site has a widget explorer yet")

@@ -304,6 +304,12 @@ def _norm(text: str) -> str:
     return " ".join(str(text).casefold().split())
 
 
+def same_coding(answer, coded) -> bool:
+    """True when ``answer`` and ``coded`` (``;``-separated cells) hold the same items, ignoring
+    case and spacing: the ``match`` of :func:`compare_coding` for one field."""
+    return {_norm(x) for x in split_ids(answer)} == {_norm(x) for x in split_ids(coded)}
+
+
 def compare_coding(cases: pd.DataFrame, case_id: str, answers: Mapping[str, object]) -> pd.DataFrame:
     """Compare a reader's coding of one case with the module's coding.
 

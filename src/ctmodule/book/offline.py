@@ -27,6 +27,11 @@ Registered in ``_config.yml`` (``sphinx.extra_extensions``). It
   from disk): Sphinx's search fetches each result page to show a summary, which Chromium refuses
   for ``file://`` pages (an uncaught error in the console for each result); the summaries are now
   fetched only when the site is served over http(s);
+- serves the explorers (``ctmodule.explorers.web``): adds ``static/`` (the page script and its
+  stylesheet) to ``html_static_path`` and, on the pages whose body holds an explorer, and only
+  there, loads the vendored Vega, Vega-Lite and vega-embed and that script; renders each chart
+  explorer's default view to an SVG file for its ``<noscript>`` image (readers without JavaScript,
+  the print edition);
 - warns (an error under ``-W``) when a page would load a script or stylesheet from another site;
 - stops Jupyter Book from injecting the vendored files into every page: when a ``_static/`` folder
   exists at the book's root, Jupyter Book adds every ``.js``/``.css`` file found under *any*
@@ -35,6 +40,8 @@ Registered in ``_config.yml`` (``sphinx.extra_extensions``). It
 
 from __future__ import annotations
 
+import hashlib
+import json
 import posixpath
 import re
 from pathlib import Path
@@ -44,7 +51,15 @@ from sphinx.util import logging
 logger = logging.getLogger(__name__)
 
 # Folders that tools/vendor.py fills in _vendor/ (they land in _static/).
-VENDORED_FOLDERS = ("mathjax/", "html-manager/")
+VENDORED_FOLDERS = ("mathjax/", "html-manager/", "vega/", "ctmodule-explorers/")
+
+# The explorers in the page (ctmodule.explorers.web): the vendored Vega stack and the page script
+# (ctmodule/book/static/), loaded only by the pages that hold an explorer.
+EXPLORER_MARK = 'class="ctmodule-explorer"'
+EXPLORER_STATIC = Path(__file__).resolve().parent / "static"
+EXPLORER_SCRIPTS = ("vega/vega.min.js", "vega/vega-lite.min.js", "vega/vega-embed.min.js",
+                    "ctmodule-explorers/explorers.js")
+EXPLORER_CSS = ("ctmodule-explorers/explorers.css",)
 
 # CDN address (as embedded by a package in notebook output) -> vendored file below _static/.
 CDN_REWRITES = {
@@ -106,6 +121,11 @@ def _is_external(asset) -> bool:
     return bool(_EXTERNAL.match(filename))
 
 
+def _add_explorer_static(app, config) -> None:
+    if str(EXPLORER_STATIC) not in [str(p) for p in config.html_static_path]:
+        config.html_static_path = [*config.html_static_path, str(EXPLORER_STATIC)]
+
+
 def _drop_vendored_autoload(app, config) -> None:
     for key in ("html_js_files", "html_css_files"):
         entries = list(config[key] or [])
@@ -130,6 +150,47 @@ def _add_mathjax2_shim(scripts) -> None:
             return
 
 
+_EXPLORER_SECTION = re.compile(r'<section class="ctmodule-explorer"[^>]*data-kind="vega".*?</section>', re.DOTALL)
+_EXPLORER_SPEC = re.compile(r'<script type="application/json" class="ctmodule-explorer-data">(.*?)</script>',
+                            re.DOTALL)
+
+
+def render_explorer_images(body: str, outdir, pathto) -> str:
+    """Give each chart explorer's ``<noscript>`` image its file: the default view rendered by
+    vl-convert into ``_images/explorer-<sha>.svg`` (once per spec; an existing file is kept), its
+    ``src`` relative to the page (``pathto``). Done here, in the Sphinx process, so vl-convert
+    starts once for the book rather than once per executed notebook."""
+    from ctmodule.explorers import web
+
+    def one(match: re.Match) -> str:
+        section = match.group(0)
+        spec_match = _EXPLORER_SPEC.search(section)
+        if web.IMAGE_MARK not in section or not spec_match:
+            return section
+        text = spec_match.group(1)
+        rel = f"_images/explorer-{hashlib.sha256(text.encode('utf-8')).hexdigest()[:20]}.svg"
+        path = Path(outdir) / rel
+        if not path.is_file():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(path.name + ".tmp")
+            tmp.write_text(web.render_image(json.loads(text), "svg"), encoding="utf-8")
+            tmp.replace(path)
+        return section.replace(web.IMAGE_MARK, f'src="{pathto(rel, 1)}"', 1)
+
+    return _EXPLORER_SECTION.sub(one, body)
+
+
+def _add_explorer_assets(context) -> None:
+    from sphinx.builders.html._assets import _CascadingStyleSheet, _JavaScript
+
+    have = {str(getattr(a, "filename", "")) for a in context["script_files"]}
+    for name in EXPLORER_SCRIPTS:
+        if f"_static/{name}" not in have:
+            context["script_files"].append(_JavaScript(f"_static/{name}", priority=800))
+    for name in EXPLORER_CSS:
+        context["css_files"].append(_CascadingStyleSheet(f"_static/{name}", priority=800))
+
+
 def _on_page_context(app, pagename, templatename, context, doctree) -> None:
     for key in ("script_files", "css_files"):
         if key in context:
@@ -148,6 +209,9 @@ def _on_page_context(app, pagename, templatename, context, doctree) -> None:
     if "script_files" in context:
         _add_mathjax2_shim(context["script_files"])
     body = context.get("body")
+    if body and EXPLORER_MARK in body and "script_files" in context:
+        _add_explorer_assets(context)
+        body = context["body"] = render_explorer_images(body, app.outdir, context["pathto"])
     if body:
         body = _THEBE_CONFIG.sub("", body)
         body = body.replace('role="doc-biblioentry"', 'role="listitem"')
@@ -176,6 +240,7 @@ def _search_summary_only_over_http(app, exception) -> None:
 
 
 def setup(app):
+    app.connect("config-inited", _add_explorer_static)
     app.connect("config-inited", _drop_vendored_autoload)
     app.connect("build-finished", _search_summary_only_over_http)
     app.connect("html-page-context", _on_page_context, priority=900)

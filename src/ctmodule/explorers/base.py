@@ -10,8 +10,8 @@ import ipywidgets as widgets
 import pandas as pd
 
 STATIC_NOTE = (
-    "Static view: this explorer is interactive when the notebook runs in JupyterLab "
-    "(<code>make lab</code>)."
+    "Static view of the default selection: the explorer responds to its controls in a browser with "
+    "JavaScript, and in JupyterLab (<code>make lab</code>)."
 )
 STATIC_CLASS = "ctmodule-static-view"
 
@@ -78,6 +78,11 @@ class Explorer:
         self.update()
         self.static_html = self._static(self.output.value)
 
+    def web(self):
+        """The explorer as it runs in the built book (:class:`ctmodule.explorers.web.WebView`),
+        for the current selection. Subclasses return their module's ``*_web(self)``."""
+        raise NotImplementedError
+
     # to be overridden
     def _layout_controls(self) -> list:
         return list(self.controls.values())
@@ -94,13 +99,14 @@ class Explorer:
         return live_html
 
     def _static(self, live_html: str) -> str:
-        return (
-            f'<div class="{STATIC_CLASS}">'
-            f"<p><strong>{_esc(self.title)}</strong></p>"
-            f"{self.static_body(live_html)}"
-            f'<p class="ctmodule-static-note"><em>{STATIC_NOTE}</em></p>'
-            "</div>"
-        )
+        """The book's view: the explorer running in the page (see :mod:`ctmodule.explorers.web`)."""
+        return self.web().html()
+
+    def fallback_html(self) -> str:
+        """The default selection as plain HTML tables (no figure: the web view's image stands in),
+        for readers without JavaScript."""
+        body = re.sub(r"<svg\b.*?</svg>", "", self.static_body(self.output.value), flags=re.DOTALL)
+        return f'<div class="{STATIC_CLASS}">{body}<p class="ctmodule-static-note"><em>{STATIC_NOTE}</em></p></div>'
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         bundle = dict(self.widget._repr_mimebundle_() or {})

@@ -79,6 +79,10 @@ class DefinitionBuilder(Explorer):
             box.observe(self.update, names="value")
         self.update()
 
+    def web(self):
+        """This explorer in the built book: see :func:`builder_web`."""
+        return builder_web(self)
+
     def render(self) -> str:
         self.ticked = [e for e in self.element_ids if self.controls[e].value]
         mine = pd.Series({e: 1.0 if e in self.ticked else 0.0 for e in self.element_ids}, name="yours")
@@ -130,3 +134,90 @@ def build_your_definition(ticked: Iterable[str] | None = None):
     matching rule is in :class:`DefinitionBuilder`.
     """
     return DefinitionBuilder(ticked)
+
+
+def _vega_name(element_id: str) -> str:
+    return "el_" + "".join(ch if ch.isalnum() else "_" for ch in element_id)
+
+
+def builder_web(builder: DefinitionBuilder):
+    """Build your definition in the page: one checkbox per element.
+
+    The page computes, for each recorded definition, the weighted Jaccard similarity with your
+    ticks exactly as :func:`ctmodule.analysis.definitions.similarity` does (elements a definition
+    does not code are skipped; nothing on either side scores 1), and keeps the scenarios that have
+    every ticked element (the rule of :class:`DefinitionBuilder`).
+    """
+    import altair as alt
+
+    from ctmodule.explorers import web
+
+    b = builder
+    params = {e: web.checkbox(_vega_name(e), b.labels.get(e, e), e in b.ticked) for e in b.element_ids}
+    def_rows = []
+    for d in b.numbers.index:
+        row = {"definition_id": str(d), "name": b.names.get(d, d)}
+        for e in b.element_ids:
+            v = float(b.numbers.at[d, e])
+            row[_vega_name(e)] = v if v == v else None
+        def_rows.append(row)
+    lower = " + ".join(f"(isValid(datum.{_vega_name(e)}) && {_vega_name(e)} ? datum.{_vega_name(e)} : 0)"
+                       for e in b.element_ids)
+    upper = " + ".join(f"(isValid(datum.{_vega_name(e)}) ? ({_vega_name(e)} ? 1 : datum.{_vega_name(e)}) : 0)"
+                       for e in b.element_ids)
+    coded = " + ".join(f"(isValid(datum.{_vega_name(e)}) ? 1 : 0)" for e in b.element_ids)
+    closest = (
+        alt.Chart(alt.Data(values=def_rows), name="closest", width=300, height=alt.Step(20))
+        .mark_bar(color="#1b6ca8")
+        .encode(
+            x=alt.X("similarity:Q", title="Similarity with your definition (weighted Jaccard)",
+                    scale=alt.Scale(domain=[0, 1])),
+            y=alt.Y("name:N", title=None, sort=alt.EncodingSortField("similarity", order="descending"),
+                    axis=alt.Axis(labelLimit=320)),
+            tooltip=["name:N", alt.Tooltip("similarity:Q", format=".2f")],
+        )
+        .transform_calculate(lower=lower, upper=upper, coded=coded)
+        .transform_calculate(similarity="datum.coded === 0 ? null : (datum.upper === 0 ? 1 : "
+                                        "round(1000 * datum.lower / datum.upper) / 1000)")
+    )
+    sc_rows = []
+    for r in b.scenario_table.to_dict("records"):
+        row = {"scenario_id": str(r["scenario_id"]), "title": str(r["title"])}
+        for e in b.element_ids:
+            row[_vega_name(e)] = str(r.get(e, "")).strip().lower() == "yes"
+        sc_rows.append(row)
+    counts = " && ".join(f"(!{_vega_name(e)} || datum.{_vega_name(e)})" for e in b.element_ids)
+    scenarios = (
+        alt.Chart(alt.Data(values=sc_rows), name="scenarios", width=300, height=alt.Step(20))
+        .mark_text(align="left", x=0)
+        .encode(y=alt.Y("title:N", title=None, axis=None), text="title:N")
+        .transform_filter(counts)
+        .properties(title="Scenarios that count as terrorism under your definition")
+    )
+    chart = alt.vconcat(closest, scenarios).add_params(*params.values()).properties(
+        description=("Bar chart of the similarity of each recorded definition with the elements you ticked, "
+                     "and the list of hypothetical scenarios that have every ticked element."))
+    n = len(sc_rows)
+    spec = web.meta(
+        chart,
+        tables=[
+            {"view": "closest", "caption": "Recorded definitions by similarity with yours",
+             "columns": [["name", "definition"], ["similarity", "similarity"]], "sort": ["similarity", "descending"]},
+            {"view": "scenarios", "caption": "Scenarios that count as terrorism under your definition",
+             "columns": [["scenario_id", "scenario"], ["title", "title"]]},
+        ],
+        summary=[
+            {"view": "scenarios", "template": f"{{count}} of {n} hypothetical scenarios count as terrorism "
+                                              "under your definition (a scenario counts when it has every "
+                                              "element you ticked)."},
+            {"view": "closest", "template": "The closest recorded definition: {first:name} "
+                                            "(similarity {first:similarity:2}).", "sort": ["similarity", "descending"]},
+        ],
+    )
+    return web.WebView(
+        name="builder", title=b.title, spec=spec, chart=chart,
+        description=("Tick the elements your definition requires: the bars rank the recorded definitions by "
+                     "their similarity with yours, and the list below gives the hypothetical scenarios your "
+                     "definition classifies as terrorism."),
+        fallback_html=b.fallback_html(),
+    )

@@ -102,6 +102,10 @@ class CaseCoder(Explorer):
         card = self._cs.coding_card(self.cases, case_id, self.sources)
         return table_html(card.reset_index(), caption="The module's coding of this case, with its sources")
 
+    def web(self):
+        """This explorer in the built book: see :func:`coder_web`."""
+        return coder_web(self)
+
     def render(self) -> str:
         case_id = self.controls["case"].value
         row = self.cases[self.cases["case_id"] == case_id].iloc[0]
@@ -156,3 +160,68 @@ class CaseCoder(Explorer):
 def case_coder(case_id: str | None = None):
     """Explorer: code a case of ``cases.csv`` (actor, referent object, audience, measure) and check it."""
     return CaseCoder(case_id)
+
+
+def coder_web(coder: CaseCoder):
+    """The case coder in the page: an HTML form (a case, four fields, a Check button).
+
+    Which option agrees with the module's coding of each case is decided here with
+    :func:`ctmodule.analysis.cases.same_coding` (the rule of ``compare_coding``), and each case's description and coding card
+    (with its sources) are rendered here; the page only looks them up and says why an answer
+    differs.
+    """
+    from ctmodule.explorers import web
+
+    c = coder
+    cs = c._cs
+    labels = dict(cs.CODING_FIELDS)
+    ids = list(c.cases["case_id"].astype(str))
+    cases = {}
+    for case_id in ids:
+        row = c.cases[c.cases["case_id"] == case_id].iloc[0]
+        agree = {}
+        for f in cs.THEORY_FIELDS:
+            module = "; ".join(cs.split_ids(row[f]))
+            matches = [i for i, o in enumerate(c.options[f]) if cs.same_coding(o, row[f])]
+            agree[f] = {"module": module, "agree": matches}
+        note = row.get("note")
+        cases[case_id] = {
+            "case_html": c._case_html(row),
+            "card_html": c._card_html(case_id),
+            "note": note if isinstance(note, str) else "",
+            "fields": agree,
+        }
+    subjects = dict(zip(ids, c.cases["subject"].astype(str), strict=True))
+    pid = "ctmodule-coder"
+    case_opts = "".join(
+        f'<option value="{web._esc(i)}"{" selected" if i == c.controls["case"].value else ""}>'
+        f"{web._esc(subjects[i])} ({web._esc(i)})</option>" for i in ids)
+    field_html = "".join(
+        f'<p class="ctmodule-coder-field"><label for="{pid}-{f}">{web._esc(labels[f])}</label><br>'
+        f'<select id="{pid}-{f}" name="{f}" aria-describedby="{pid}-{f}-help">'
+        f'<option value="">{web._esc(CHOOSE)}</option>'
+        + "".join(f'<option value="{i}">{web._esc(o)}</option>' for i, o in enumerate(c.options[f]))
+        + f'</select><br><small id="{pid}-{f}-help">{web._esc(FIELD_HELP[f]).capitalize()}.</small></p>'
+        for f in cs.THEORY_FIELDS
+    )
+    form = (
+        f'<form class="ctmodule-coder" action="#" novalidate>'
+        f'<p><label for="{pid}-case">Case</label><br><select id="{pid}-case" name="case">{case_opts}</select></p>'
+        f'<div class="ctmodule-coder-case"></div>'
+        f"<fieldset><legend>Code the case: choose one answer for each field</legend>{field_html}</fieldset>"
+        f'<p><button type="submit" class="ctmodule-coder-check">Check</button></p>'
+        f'<div class="ctmodule-coder-result"></div>'
+        "</form>"
+    )
+    data = {
+        "fields": [{"field": f, "label": labels[f], "help": FIELD_HELP[f]} for f in cs.THEORY_FIELDS],
+        "options": {f: c.options[f] for f in cs.THEORY_FIELDS},
+        "cases": cases,
+    }
+    return web.WebView(
+        name="coder", title=c.title, kind="form", form_html=form, form_data=data,
+        description=("Choose a case and code it with the four concepts of securitisation theory, then press "
+                     "Check: each field is compared with the module's coding, and the coding card lists the "
+                     "sources behind it."),
+        fallback_html=c.fallback_html(),
+    )

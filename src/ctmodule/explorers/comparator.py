@@ -88,6 +88,10 @@ class DefinitionComparator(Explorer):
     def _short(self, definition_id: str) -> str:
         return self.names[definition_id].split(",")[0]
 
+    def web(self):
+        """This explorer in the built book: see :func:`comparator_web`."""
+        return comparator_web(self)
+
     def render(self) -> str:
         self.selected = list(self.controls["definitions"].value)
         method = self.controls["method"].value
@@ -161,3 +165,82 @@ def definition_comparator(definitions: Iterable[str] | None = None, *, method: s
     :func:`ctmodule.analysis.definitions.similarity` (``method="jaccard"`` or ``"agreement"``).
     """
     return DefinitionComparator(definitions, method=method)
+
+
+def comparator_web(comparator: DefinitionComparator):
+    """The comparator in the page: two selects and a radio choose the pair and the score.
+
+    Every ordered pair's similarity is computed here with
+    :func:`ctmodule.analysis.definitions.similarity` (both methods); the page only looks the
+    chosen pair up. The grid shows the two chosen definitions' coding of every element.
+    """
+    import altair as alt
+
+    from ctmodule.explorers import web
+
+    c = comparator
+    ids = list(c.numbers.index)
+    default = (c.selected + c.selected)[:2] if c.selected else ids[:2]
+    rows = []
+    for method, what in (("jaccard", "weighted Jaccard"), ("agreement", "agreement")):
+        matrix = c._defs.similarity_matrix(c.numbers, method=method)
+        for a in ids:
+            for b in ids:
+                value = float(matrix.at[a, b])
+                ok = value == value
+                rows.append({
+                    "a": a, "b": b, "method": method,
+                    "similarity": round(value, 4) if ok else None,
+                    "text": (f"Similarity ({what}) of {c._short(a)} and {c._short(b)}: "
+                             + (f"{value:.2f}" if ok else "not defined (no element coded for both)")),
+                })
+    pairs = alt.Data(values=rows)
+    order = list(c.words.columns)
+    grid_rows = [
+        {"definition_id": d, "definition": c._short(d), "element": c.labels.get(e, e),
+         "order": i, "coding": c.words.at[d, e] or "(not coded)"}
+        for d in ids for i, e in enumerate(order)
+    ]
+    names = [c.names[i] for i in ids]
+    p_a = web.select("def_a", "First definition", ids, names, default[0])
+    p_b = web.select("def_b", "Second definition", ids, names, default[1])
+    p_m = web.radio("method", "Similarity score", ["jaccard", "agreement"],
+                    ["weighted Jaccard", "agreement"],
+                    c.controls["method"].value)
+    score = (
+        alt.Chart(pairs, name="score", height=24, width=260)
+        .mark_text(align="left", fontSize=14, fontWeight="bold", limit=540)
+        .encode(text="text:N", x=alt.value(-262))
+        .transform_filter("datum.a === def_a && datum.b === def_b && datum.method === method")
+    )
+    colours = web.CODING_COLOURS
+    grid = (
+        alt.Chart(alt.Data(values=grid_rows), name="grid", width=260)
+        .mark_rect(stroke="#555555", strokeWidth=0.5)
+        .encode(
+            x=alt.X("definition:N", title=None, sort=alt.EncodingSortField("definition_id"),
+                    axis=alt.Axis(orient="top", labelAngle=0, labelLimit=130)),
+            y=alt.Y("element:N", title=None, sort=alt.EncodingSortField("order"), axis=alt.Axis(labelLimit=250)),
+            color=alt.Color("coding:N", title="Coded",
+                            scale=alt.Scale(domain=list(colours), range=list(colours.values()))),
+            tooltip=["definition:N", "element:N", "coding:N"],
+        )
+        .transform_filter("datum.definition_id === def_a || datum.definition_id === def_b")
+    )
+    chart = alt.vconcat(score, grid).add_params(p_a, p_b, p_m).properties(
+        description=(f"Similarity score of two chosen definitions, and a grid of the {len(order)} "
+                     "elements (rows) of each, coloured yes, partial, no or not coded."))
+    spec = web.meta(
+        chart,
+        tables=[{"view": "grid", "caption": "Element by element, for the two chosen definitions",
+                 "columns": [["element", "element"], ["definition", "definition"], ["coding", "coded"]]}],
+        summary=[{"view": "score", "template": "{first:text}."}],
+    )
+    return web.WebView(
+        name="comparator", title=c.title, spec=spec, chart=chart,
+        description=("Choose two definitions and a score (weighted Jaccard ignores elements both lack; "
+                     "agreement counts them): the sentence gives their similarity as the module computes it, "
+                     "and the grid shows which of the elements each definition contains (yes, partial or no)."),
+        fallback_html=c.fallback_html(),
+        image=True,
+    )

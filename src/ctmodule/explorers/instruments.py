@@ -43,6 +43,10 @@ class InstrumentExplorer(Explorer):
         c = self.controls
         return [widgets.HBox([c["scope"], c["domain"]]), c["decades"]]
 
+    def web(self):
+        """This explorer in the built book: see :func:`instruments_web`."""
+        return instruments_web(self)
+
     def render(self) -> str:
         c = self.controls
         lo, hi = (int(d[:4]) for d in c["decades"].value)
@@ -91,3 +95,83 @@ class InstrumentExplorer(Explorer):
 def instrument_explorer():
     """Explorer: filter the instruments by scope, domain and decade; the counts are re-plotted (chapter 2)."""
     return InstrumentExplorer()
+
+
+def instruments_web(explorer: InstrumentExplorer):
+    """The instrument explorer in the page: filter by scope, domain, Kazakhstan's status and decades.
+
+    The rows are :func:`ctmodule.analysis.instruments.prepare`'s (domain words, decade, Kazakhstan's
+    category); the page filters them and counts by decade and domain.
+    """
+    import altair as alt
+
+    from ctmodule.analysis.instruments import KZ_CATEGORIES
+    from ctmodule.explorers import web
+
+    t = explorer.table[explorer.table["adopted_year"].notna()]
+    rows = [
+        {"instrument": str(r.short_name), "scope": str(r.scope), "domain": str(r.domain_label),
+         "adopted": int(r.adopted_year), "decade": int(r.adopted_year) // 10 * 10,
+         "kazakhstan": str(r.kz_category)}
+        for r in t.itertuples()
+    ]
+    data = alt.Data(values=rows)
+    scopes = [s for s in ("universal", "regional", "national") if s in set(t["scope"])]
+    domains = sorted(t["domain_label"].dropna().unique())
+    statuses = [k for k in KZ_CATEGORIES if k in set(t["kz_category"])]
+    first, last = min(r["decade"] for r in rows), max(r["decade"] for r in rows)
+    decades = list(range(first, last + 10, 10))
+    p_scope = web.select("scope", "Scope", [None, *scopes], ["all scopes", *scopes])
+    p_domain = web.select("domain", "Domain", [None, *domains], ["all domains", *domains])
+    p_kz = web.select("kz", "Kazakhstan's status", [None, *statuses], ["any status", *statuses])
+    p_from = web.slider("decade_from", "Adopted from the decade of", first, last, first, step=10)
+    p_to = web.slider("decade_to", "to the decade of", first, last, last, step=10)
+    keep = ("(scope === null || datum.scope === scope) && (domain === null || datum.domain === domain) && "
+            "(kz === null || datum.kazakhstan === kz) && datum.decade >= decade_from && datum.decade <= decade_to")
+    counts = (
+        alt.Chart(data, name="counts", width=520, height=220).mark_bar()
+        .encode(
+            x=alt.X("decade_label:O", title="Decade of adoption", sort=[f"{d}s" for d in decades],
+                    scale=alt.Scale(domain=[f"{d}s" for d in decades]), axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("instruments:Q", title="Instruments adopted", axis=alt.Axis(tickMinStep=1)),
+            color=alt.Color("domain:N", title="Domain", scale=alt.Scale(domain=domains, scheme="tableau20")),
+            tooltip=["decade_label:O", "domain:N", "instruments:Q"],
+        )
+        .transform_filter(keep)
+        .transform_aggregate(instruments="count()", groupby=["decade", "domain"])
+        .transform_calculate(decade_label="datum.decade + 's'")
+    )
+    each = (
+        alt.Chart(data, name="list", width=520, height=110).mark_point(filled=True, size=60)
+        .encode(
+            x=alt.X("adopted:Q", title="Year of adoption", scale=alt.Scale(domain=[first, last + 9]),
+                    axis=alt.Axis(format="d")),
+            y=alt.Y("kazakhstan:N", title="Kazakhstan", sort=statuses, scale=alt.Scale(domain=statuses)),
+            color=alt.Color("kazakhstan:N", legend=None, scale=alt.Scale(domain=statuses, scheme="dark2")),
+            tooltip=["instrument:N", "scope:N", "domain:N", "adopted:Q", "kazakhstan:N"],
+        )
+        .transform_filter(keep)
+    )
+    chart = alt.vconcat(counts, each).add_params(p_scope, p_domain, p_kz, p_from, p_to).properties(
+        description=("Stacked bar chart of the instruments kept, by decade of adoption and domain, and below "
+                     "it one dot per instrument by year of adoption and Kazakhstan's status."))
+    spec = web.meta(
+        chart,
+        tables=[
+            {"view": "counts", "caption": "Instruments by decade of adoption and domain",
+             "columns": [["decade_label", "decade"], ["domain", "domain"], ["instruments", "instruments"]],
+             "sort": ["decade", "ascending"]},
+            {"view": "list", "caption": "The instruments kept",
+             "columns": [["instrument", "instrument"], ["scope", "scope"], ["domain", "domain"],
+                         ["adopted", "adopted"], ["kazakhstan", "Kazakhstan"]],
+             "sort": ["adopted", "ascending"]},
+        ],
+        summary=[{"view": "list", "template": "{count} instruments match the selection."}],
+    )
+    return web.WebView(
+        name="instruments", title=explorer.title, spec=spec, chart=chart,
+        description=("Choose a scope, a domain, Kazakhstan's status and a range of decades: the bars count "
+                     "the instruments adopted in each decade by domain, and the dots show each instrument "
+                     "with Kazakhstan's status."),
+        fallback_html=explorer.fallback_html(),
+    )

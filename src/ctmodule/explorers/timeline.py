@@ -39,6 +39,10 @@ class TimelineExplorer(Explorer):
         }
         super().__init__()
 
+    def web(self):
+        """This explorer in the built book: see :func:`timeline_web`."""
+        return timeline_web(self)
+
     def render(self) -> str:
         cats = list(self.controls["categories"].value)
         lo, hi = self.controls["years"].value
@@ -64,3 +68,57 @@ class TimelineExplorer(Explorer):
 def timeline_explorer(categories: Iterable[str] | None = None, years: tuple[int, int] | None = None):
     """Explorer: the events of ``events.csv`` filtered by category and period."""
     return TimelineExplorer(categories, years)
+
+
+def timeline_web(explorer: TimelineExplorer):
+    """The timeline in the page: a category select and two year sliders.
+
+    Each event carries its first and last possible year (:func:`ctmodule.analysis.timeline.add_periods`);
+    an event is kept when that period overlaps the chosen years, the rule of
+    :func:`ctmodule.analysis.timeline.filter_events`.
+    """
+    import altair as alt
+
+    from ctmodule.explorers import web
+
+    ev = explorer._tl.add_periods(explorer.events)
+    rows = [
+        {"date": str(r.date), "category": str(r.category), "title": str(r.title), "actor": str(r.actor),
+         "start_year": int(r.start.year), "end_year": int(r.end.year),
+         "start": r.start.strftime("%Y-%m-%d")}
+        for r in ev.itertuples()
+    ]
+    cats = list(explorer.controls["categories"].options)
+    first, last = explorer.controls["years"].min, explorer.controls["years"].max
+    lo, hi = explorer.controls["years"].value
+    p_cat = web.select("category", "Category", [None, *cats], ["all categories", *cats])
+    p_from = web.slider("year_from", "From the year", first, last, lo)
+    p_to = web.slider("year_to", "to the year", first, last, hi)
+    events = (
+        alt.Chart(alt.Data(values=rows), name="events", width=560, height=alt.Step(26))
+        .mark_point(filled=True, size=70)
+        .encode(
+            x=alt.X("start:T", title="Date (start of the period the source gives)",
+                    scale=alt.Scale(domain=[f"{first}-01-01", f"{last}-12-31"])),
+            y=alt.Y("category:N", title=None, sort=cats, scale=alt.Scale(domain=cats)),
+            color=alt.Color("category:N", legend=None, scale=alt.Scale(domain=cats, scheme="dark2")),
+            tooltip=["date:N", "category:N", "title:N", "actor:N"],
+        )
+        .transform_filter("(category === null || datum.category === category) && "
+                          "datum.end_year >= year_from && datum.start_year <= year_to")
+    )
+    chart = events.add_params(p_cat, p_from, p_to).properties(
+        description="Timeline of the events kept, one row per category, each dot an event at its date.")
+    spec = web.meta(
+        chart,
+        tables=[{"view": "events", "caption": "The events kept",
+                 "columns": [["date", "date"], ["category", "category"], ["title", "event"], ["actor", "actor"]],
+                 "sort": ["start", "ascending"]}],
+        summary=[{"view": "events", "template": "{count} events match the selection."}],
+    )
+    return web.WebView(
+        name="timeline", title=explorer.title, spec=spec, chart=chart,
+        description=("Choose a category and a period: each dot is an event of the module's timeline, placed at "
+                     "its date (an event known only to the year sits at 1 January)."),
+        fallback_html=explorer.fallback_html(),
+    )
