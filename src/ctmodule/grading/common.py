@@ -303,13 +303,6 @@ def gather_submissions(path: Path, tmp: Path) -> list[Entry]:
     return entries
 
 
-def collect_submissions(path: Path, tmp: Path) -> tuple[Path, list[Path]]:
-    """(folder, files): the gradable files of :func:`gather_submissions` (kept for callers that need paths)."""
-    entries = gather_submissions(path, tmp)
-    folder = tmp / "submissions" if path.is_file() else path
-    return folder, [e.path for e in entries if e.path is not None]
-
-
 MAX_NOTEBOOK_BYTES = 64 * 1024 * 1024  # a notebook inside a student's zip; guards against zip bombs
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import json
 import re
 import sys
@@ -63,58 +64,55 @@ def merge(grades: Path, marks: Path, meta: dict) -> tuple[list[str], list[dict],
     problems: list[str] = []
     given: dict[tuple[str, str], float] = {}
     text, enc_warning = _read_text(marks)
-    import io
-
     records, rd = [], csv.reader(io.StringIO(text, newline=""))
     try:
         for rec in rd:
             records.append(rec)
     except csv.Error as exc:
         raise MarksError([f"{marks}:{rd.line_num}: the file is not valid CSV here ({exc})"]) from None
-    if True:  # (the records are read; the checks below name file:line:column)
-        reader = iter(records)
-        head = next(reader, None)
-        if head is None:
-            raise MarksError([f"{marks}:1:1: the file is empty (expected submission,question,points)"])
-        head = [h.strip().lower() for h in head]
-        try:
-            ci = [head.index(c) for c in ("submission", "question", "points")]
-        except ValueError:
-            raise MarksError([f"{marks}:1:1: the header must name the columns submission, question, points "
-                              f"(found {', '.join(head)})"]) from None
-        for lineno, rec in enumerate(reader, start=2):
-            if not any(cell.strip() for cell in rec):
-                continue
-            rec = rec + [""] * (max(ci) + 1 - len(rec))
-            sub, q, pts = (rec[i].strip() for i in ci)
-            def where(col: int, _line: int = lineno) -> str:
-                return f"{marks}:{_line}:{ci[col] + 1}"
+    reader = iter(records)
+    head = next(reader, None)
+    if head is None:
+        raise MarksError([f"{marks}:1:1: the file is empty (expected submission,question,points)"])
+    head = [h.strip().lower() for h in head]
+    try:
+        ci = [head.index(c) for c in ("submission", "question", "points")]
+    except ValueError:
+        raise MarksError([f"{marks}:1:1: the header must name the columns submission, question, points "
+                          f"(found {', '.join(head)})"]) from None
+    for lineno, rec in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in rec):
+            continue
+        rec = rec + [""] * (max(ci) + 1 - len(rec))
+        sub, q, pts = (rec[i].strip() for i in ci)
+        def where(col: int, _line: int = lineno) -> str:
+            return f"{marks}:{_line}:{ci[col] + 1}"
 
-            if pts == "":
-                continue  # not marked yet
-            if sub not in by_sub:
-                problems.append(f"{where(0)}: unknown submission {sub!r} (not in {grades.name})")
-                continue
-            if q not in qmax:
-                problems.append(f"{where(1)}: unknown question {q!r} (questions: {', '.join(qmax)})")
-                continue
-            if q not in manual:
-                problems.append(f"{where(1)}: question {q!r} is autograded; only hand-graded questions "
-                                f"({', '.join(sorted(manual)) or 'none'}) take marks")
-                continue
-            try:
-                value = _num(pts)
-            except ValueError:
-                problems.append(f"{where(2)}: points {pts!r} is not a number")
-                continue
-            if value < 0:
-                problems.append(f"{where(2)}: points {value:g} is negative")
-            elif value > qmax[q]:
-                problems.append(f"{where(2)}: points {value:g} is above the maximum of {qmax[q]:g} for {q}")
-            elif (sub, q) in given:
-                problems.append(f"{where(0)}: a second mark for {sub} {q}")
-            else:
-                given[(sub, q)] = value
+        if pts == "":
+            continue  # not marked yet
+        if sub not in by_sub:
+            problems.append(f"{where(0)}: unknown submission {sub!r} (not in {grades.name})")
+            continue
+        if q not in qmax:
+            problems.append(f"{where(1)}: unknown question {q!r} (questions: {', '.join(qmax)})")
+            continue
+        if q not in manual:
+            problems.append(f"{where(1)}: question {q!r} is autograded; only hand-graded questions "
+                            f"({', '.join(sorted(manual)) or 'none'}) take marks")
+            continue
+        try:
+            value = _num(pts)
+        except ValueError:
+            problems.append(f"{where(2)}: points {pts!r} is not a number")
+            continue
+        if value < 0:
+            problems.append(f"{where(2)}: points {value:g} is negative")
+        elif value > qmax[q]:
+            problems.append(f"{where(2)}: points {value:g} is above the maximum of {qmax[q]:g} for {q}")
+        elif (sub, q) in given:
+            problems.append(f"{where(0)}: a second mark for {sub} {q}")
+        else:
+            given[(sub, q)] = value
     if problems:
         raise MarksError(problems)
     manual_max = sum(qmax[q] for q in manual)
