@@ -296,11 +296,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="let grader.check() in the notebooks run the real otter (slower; scores do not change)")
     parser.add_argument("--no-sandbox", action="store_true",
                         help="do not use Linux namespaces even if they work (not recommended)")
+    from ctmodule.grading.roster import add_roster_arguments
+
+    add_roster_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     from ctmodule.grading.sandbox import probe_isolation
 
+    from ctmodule.grading.roster import load_roster_arg
+
+    roster = load_roster_arg(args)
+    if roster is False:
+        return 1
     t0 = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="ctgrade-setup-") as tmp:
         tmp = Path(tmp)
@@ -336,9 +344,14 @@ def run(args: argparse.Namespace) -> int:
             print("\nctmodule grade: interrupted; no gradebook written", file=sys.stderr)
             return 130
     header = BASE_COLUMNS + [q["name"] for q in ex.questions]
-    write_csv_atomic(args.out, header, [result_row(r, ex) for r in results])
+    rows, meta = [result_row(r, ex) for r in results], gradebook_meta(ex)
+    if roster is not None:
+        from ctmodule.grading.roster import apply_roster
 
-    write_json_atomic(meta_path(args.out), gradebook_meta(ex))
+        header, rows, meta = apply_roster(args, roster, header, rows, meta, ex.max_score)
+    write_csv_atomic(args.out, header, rows)
+
+    write_json_atomic(meta_path(args.out), meta)
     if args.feedback:
         from ctmodule.grading.feedback import write_feedback
 
