@@ -302,9 +302,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ctmodule.grading.sandbox import probe_isolation
-
     from ctmodule.grading.roster import load_roster_arg
+    from ctmodule.grading.sandbox import probe_isolation
 
     roster = load_roster_arg(args)
     if roster is False:
