@@ -21,6 +21,8 @@ _COMMANDS: dict[str, tuple[str, str]] = {
     "grade": ("ctmodule.grading.grade", "grade a folder or zip of submitted notebooks into a CSV gradebook"),
     "export-written": ("ctmodule.grading.feedback", "collect the answers to hand-graded questions, one file per question"),
     "merge-marks": ("ctmodule.grading.marks", "merge marks for hand-graded questions into a gradebook"),
+    "export-grades": ("ctmodule.grading.export", "write a gradebook as Moodle's or Canvas's grade import CSV"),
+    "hub-link": ("ctmodule.grading.hub", "print nbgitpuller links that open a chapter or exercise on a JupyterHub"),
 }
 
 

@@ -5,6 +5,9 @@
 - :mod:`~ctmodule.grading.sandbox`: the worker that runs one submission in isolation;
 - :mod:`~ctmodule.grading.feedback`: feedback files and the export of written answers;
 - :mod:`~ctmodule.grading.marks`: hand-graded marks merged into a gradebook;
+- :mod:`~ctmodule.grading.roster`: the class roster and the rule matching submissions to students;
+- :mod:`~ctmodule.grading.export`: a gradebook as Moodle's or Canvas's grade import file;
+- :mod:`~ctmodule.grading.hub`: nbgitpuller links that open a chapter or exercise on a JupyterHub;
 - :mod:`~ctmodule.grading.common`: what they share (the exercise, reading submissions, atomic writes,
   gradebook metadata), beneath all of them.
 

@@ -408,6 +408,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--unsafe", action="store_true",
                         help="grade WITHOUT the sandbox (student code runs with your rights and network); "
                              "every gradebook row records it. Use only for trusted notebooks")
+    from ctmodule.grading.roster import add_roster_arguments
+
+    add_roster_arguments(parser)
 
 
 REFUSAL = """ctmodule grade: cannot start the sandbox: {reason}.
@@ -420,8 +423,12 @@ solutions, touch other submissions or your files, or reach the network. To fix t
 
 
 def run(args: argparse.Namespace) -> int:
+    from ctmodule.grading.roster import load_roster_arg
     from ctmodule.grading.sandbox import cgroup_available, probe
 
+    roster = load_roster_arg(args)
+    if roster is False:
+        return 1
     t0 = time.monotonic()
     limits = Limits(memory_mb=args.memory, processes=args.processes, home_mb=args.disk)
     settings = Settings(timeout=args.timeout, output_limit=args.max_output,
@@ -452,9 +459,14 @@ def run(args: argparse.Namespace) -> int:
             print("\nctmodule grade: interrupted; no gradebook written", file=sys.stderr)
             return 130
     header = BASE_COLUMNS + [q["name"] for q in ex.questions]
-    write_csv_atomic(args.out, header, [result_row(r, ex) for r in results])
+    rows, meta = [result_row(r, ex) for r in results], gradebook_meta(ex)
+    if roster is not None:
+        from ctmodule.grading.roster import apply_roster
 
-    write_json_atomic(meta_path(args.out), gradebook_meta(ex))
+        header, rows, meta = apply_roster(args, roster, header, rows, meta, ex.max_score)
+    write_csv_atomic(args.out, header, rows)
+
+    write_json_atomic(meta_path(args.out), meta)
     if args.feedback:
         from ctmodule.grading.feedback import write_feedback
 

@@ -60,7 +60,7 @@ def merge(grades: Path, marks: Path, meta: dict) -> tuple[list[str], list[dict],
         rows = list(reader)
     qmax = {q["name"]: float(q["max"]) for q in meta["questions"]}
     manual = {q["name"] for q in meta["questions"] if q["manual"]}
-    by_sub = {r["submission"]: r for r in rows}
+    by_sub = {r["submission"]: r for r in rows if r["submission"]}  # rows of students with no file have none
     problems: list[str] = []
     given: dict[tuple[str, str], float] = {}
     text, enc_warning = _read_text(marks)
@@ -118,7 +118,8 @@ def merge(grades: Path, marks: Path, meta: dict) -> tuple[list[str], list[dict],
     manual_max = sum(qmax[q] for q in manual)
     warnings = [enc_warning] if enc_warning else []
     for q in sorted(manual):
-        missing = [r["submission"] for r in rows if (r["submission"], q) not in given and not r.get(q, "").strip()]
+        missing = [r["submission"] for r in rows if r["submission"] and (r["submission"], q) not in given
+                   and not r.get(q, "").strip()]
         if missing:
             warnings.append(f"{len(missing)} submission(s) have no mark for {q} (e.g. {missing[0]})")
     for r in rows:
