@@ -296,8 +296,9 @@ class Server:
         r = self.s.delete(f"{self.base}/api/contents/{path}", headers=self.headers, timeout=30)
         assert r.status_code == 204, r.text
 
-    def run_notebook(self, path: str, timeout: float = 120) -> list[dict]:
-        """Open a session on the notebook (its kernel starts in the notebook's folder), run each code cell."""
+    def run_notebook(self, path: str, then: str = "", timeout: float = 120) -> list[dict]:
+        """Open a session on the notebook (its kernel starts in the notebook's folder), run each code
+        cell, then the code ``then`` (its result last)."""
         nb = self.get(path)["content"]
         r = self.s.post(f"{self.base}/api/sessions", headers=self.headers, timeout=60,
                         json={"path": path, "name": path.rsplit("/", 1)[-1], "type": "notebook",
@@ -314,6 +315,8 @@ class Server:
                 if cell["cell_type"] != "code":
                     continue
                 results.append(_execute(ws, "".join(cell["source"]), i, timeout))
+            if then:
+                results.append(_execute(ws, then, -1, timeout))
         finally:
             ws.close()
             self.s.delete(f"{self.base}/api/sessions/{session['id']}", headers=self.headers, timeout=60)
@@ -329,7 +332,7 @@ def _execute(ws, code: str, index: int, timeout: float) -> dict:
         "content": {"code": code, "silent": False, "store_history": True, "user_expressions": {},
                     "allow_stdin": False, "stop_on_error": True},
     }))
-    result = {"cell": index, "status": None, "errors": [], "outputs": 0, "idle": False}
+    result = {"cell": index, "status": None, "errors": [], "outputs": 0, "idle": False, "stdout": ""}
     deadline = time.monotonic() + timeout
     while not (result["status"] and result["idle"]):
         if time.monotonic() > deadline:
@@ -344,6 +347,8 @@ def _execute(ws, code: str, index: int, timeout: float) -> dict:
             result["errors"].append(f"{msg['content']['ename']}: {msg['content']['evalue']}")
         elif kind in ("display_data", "execute_result", "stream"):
             result["outputs"] += 1
+            if kind == "stream" and msg["content"]["name"] == "stdout":
+                result["stdout"] += msg["content"]["text"]
         elif kind == "status" and msg["content"]["execution_state"] == "idle":
             result["idle"] = True
     return result
@@ -397,7 +402,11 @@ def test_student_pulls_runs_and_keeps_edits(hub, upstream):
     assert [c["source"] for c in pulled["content"]["cells"]] == [_joined(c["source"]) for c in released["cells"]]
 
     # run the chapter in a kernel of the student's server, in the student's copy
-    results = server.run_notebook(f"ctmodule/{CHAPTER}")
+    where = "import os, ctmodule.paths; print(os.getcwd()); print(ctmodule.paths.repo_root())"
+    results = server.run_notebook(f"ctmodule/{CHAPTER}", then=where)
+    cwd, root = results.pop()["stdout"].split()
+    assert Path(cwd) == (clone / CHAPTER).parent and Path(root) == clone, \
+        "the chapter ran, but not in the student's copy"
     assert results, "the chapter has no code cells"
     failed = [r for r in results if r["status"] != "ok" or r["errors"]]
     assert not failed, f"cells failed in the student's server: {failed}\n{_log_tail(hub['log'])}"
