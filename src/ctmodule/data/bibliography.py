@@ -203,7 +203,10 @@ def check(root: str | Path | None = None) -> list[str]:
             report(e, "unused: no page cites it and no data row refers to its source")
         url = e.fields.get("url", "")
         if url and (host := sharing_host(url)):
-            report(e, f"url is on the document-sharing or mirror host {host}: cite the publisher, a DOI or the official register")
+            report(
+                e,
+                f"url is on the document-sharing or mirror host {host}: cite the publisher, a DOI or the official register",
+            )
         author = _strip_braces(e.fields.get("author", ""))
         if author and DOMAIN.match(author):
             report(e, f'author "{author}" is a domain name: give the byline or the organisation')
