@@ -75,7 +75,7 @@ def further_reading(markdown: str, where: str = "<text>") -> ReadingList:
     if len(starts) > 1:
         raise ReadingError(f"{where}: {len(starts)} '## Further reading' sections, expected one")
     body: list[tuple[int, str]] = []
-    for n, line in enumerate(lines[starts[0] + 1:], start=starts[0] + 2):
+    for n, line in enumerate(lines[starts[0] + 1 :], start=starts[0] + 2):
         m = HEADING.match(line)
         if m and len(m.group(1)) <= 2:
             break
@@ -126,7 +126,9 @@ def check_reading_list(reading: ReadingList, where: str = "<text>") -> None:
             raise ReadingError(f"{where}: {len(items)} {name} items, expected {low} to {high}")
         for item in items:
             if not item.startswith("{cite:t}`"):
-                raise ReadingError(f"{where}: {name} item does not start with a {{cite:t}} citation: {item!r}")
+                raise ReadingError(
+                    f"{where}: {name} item does not start with a {{cite:t}} citation: {item!r}"
+                )
             if re.search(r"\bpp?\.\s*\d+\s*[-—]\s*\d+", item):
                 raise ReadingError(f"{where}: {name} item writes a page range without an en dash: {item!r}")
     with_pages = [item for item in reading.core if PAGES.search(item)]
@@ -135,6 +137,33 @@ def check_reading_list(reading: ReadingList, where: str = "<text>") -> None:
             f"{where}: {len(with_pages)} core item(s) with a page range ('pp. N–M'), "
             f"expected at least {MIN_CORE_WITH_PAGES}"
         )
+
+
+def bib_pages(path: Path) -> dict[str, tuple[int, int]]:
+    """The page range of every references.bib entry that records one as ``N--M``."""
+    text = path.read_text(encoding="utf-8")
+    out = {}
+    for m in re.finditer(r"@\w+\{([^,\s]+),(.*?)\n\}", text, flags=re.S):
+        pages = re.search(r"^\s*pages\s*=\s*\{(\d+)--(\d+)\}", m.group(2), flags=re.M)
+        if pages:
+            out[m.group(1)] = (int(pages.group(1)), int(pages.group(2)))
+    return out
+
+
+def check_page_ranges(reading: ReadingList, pages: dict[str, tuple[int, int]], where: str = "<text>") -> None:
+    """A range must run forwards and, where the item's first work records its pages, lie within them."""
+    for item in reading.items():
+        keys = cited_keys([item])
+        for m in re.finditer(r"\bpp\.\s(\d+)–(\d+)\b", item):
+            first, last = int(m.group(1)), int(m.group(2))
+            if first > last:
+                raise ReadingError(f"{where}: page range {m.group(0)!r} runs backwards in {item!r}")
+            if keys and keys[0] in pages:
+                low, high = pages[keys[0]]
+                if not (low <= first and last <= high):
+                    raise ReadingError(
+                        f"{where}: {m.group(0)} lies outside pp. {low}–{high} of {keys[0]} in references.bib"
+                    )
 
 
 def cited_keys(items: list[str]) -> list[str]:
@@ -149,8 +178,10 @@ def chapter_markdown(path: Path) -> str:
 
 def _chapter_param(path: Path):
     number = path.name[:2]
-    marks = () if number in CONVERTED else (
-        pytest.mark.xfail(strict=False, reason="further reading not yet in the core/advanced format"),
+    marks = (
+        ()
+        if number in CONVERTED
+        else (pytest.mark.xfail(strict=False, reason="further reading not yet in the core/advanced format"),)
     )
     return pytest.param(path, id=path.stem, marks=marks)
 
@@ -186,7 +217,16 @@ def test_parser_reads_the_two_lists():
     assert len(reading.core) == 3 and len(reading.advanced) == 3
     assert reading.core[0].endswith("sets out the problem.")  # continuation line joined
     check_reading_list(reading)
-    assert cited_keys(reading.items()) == ["A2001a", "B2002b", "C2003c", "D2004d", "E2005e", "F2006f", "G2007g", "H2008h"]
+    assert cited_keys(reading.items()) == [
+        "A2001a",
+        "B2002b",
+        "C2003c",
+        "D2004d",
+        "E2005e",
+        "F2006f",
+        "G2007g",
+        "H2008h",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -220,6 +260,16 @@ def test_rules_reject_a_list_that_breaks_them(change, message):
         check_reading_list(reading, "ch.md")
 
 
+def test_page_ranges_are_checked_against_the_bibliography():
+    reading = further_reading(GOOD)
+    check_page_ranges(reading, {"A2001a": (5, 60)})
+    with pytest.raises(ReadingError, match=re.escape("pp. 10–40 lies outside pp. 12–30 of A2001a")):
+        check_page_ranges(reading, {"A2001a": (12, 30)}, "ch.md")
+    backwards = further_reading(GOOD.replace("pp. 1–20", "pp. 20–1"))
+    with pytest.raises(ReadingError, match="runs backwards"):
+        check_page_ranges(backwards, {})
+
+
 # ---------------------------------------------------------------- the chapters
 
 
@@ -239,6 +289,7 @@ def test_reading_list_cites_known_works(path):
     assert keys, f"{path.name}: the reading lists cite nothing"
     assert not [k for k in keys if k not in bib], f"{path.name}: keys not in references.bib"
     assert not [k for k in keys if k not in rows], f"{path.name}: keys with no row in data/sources.csv"
+    check_page_ranges(reading, bib_pages(ROOT / "references.bib"), path.name)
 
 
 def test_the_converted_chapters_exist():
