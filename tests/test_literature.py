@@ -33,9 +33,6 @@ from ctmodule.data.refs import read_bib_keys
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]-*.ipynb"))
-# Chapters whose further reading has been brought into the format (issue 14, item 6). The others are
-# checked too, but a failure there is expected until their authors' branches are merged.
-CONVERTED = {"00", "01", "02", "03", "04"}
 ACADEMIC_SHARE = 0.30
 
 CORE_ITEMS = (3, 5)
@@ -177,13 +174,7 @@ def chapter_markdown(path: Path) -> str:
 
 
 def _chapter_param(path: Path):
-    number = path.name[:2]
-    marks = (
-        ()
-        if number in CONVERTED
-        else (pytest.mark.xfail(strict=False, reason="further reading not yet in the core/advanced format"),)
-    )
-    return pytest.param(path, id=path.stem, marks=marks)
+    return pytest.param(path, id=path.stem)
 
 
 # ---------------------------------------------------------------- the parser and the rules themselves
@@ -292,11 +283,6 @@ def test_reading_list_cites_known_works(path):
     check_page_ranges(reading, bib_pages(ROOT / "references.bib"), path.name)
 
 
-def test_the_converted_chapters_exist():
-    numbers = {p.name[:2] for p in CHAPTERS}
-    assert CONVERTED <= numbers
-
-
 # ---------------------------------------------------------------- the sources
 
 
@@ -330,11 +316,6 @@ def test_academic_share_counts_the_type_column():
         academic_share([])
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="the share depends on sources other branches add at the same time; the lead switches this "
-    "on after merging issue 14",
-)
 def test_academic_sources_are_at_least_30_percent():
     rows = _sources()
     share = academic_share(rows)
