@@ -5,7 +5,10 @@ parsing, and the files it was generated from are recorded as dependencies, so
 the page is rebuilt whenever they change (never written by hand, never stale):
 
 - ``<!-- ctmodule:glossary -->``: the glossary from ``glossary/*.yml``;
-- ``<!-- ctmodule:data-dictionary -->``: the data dictionary from ``data/datapackage.json``.
+- ``<!-- ctmodule:data-dictionary -->``: the data dictionary from ``data/datapackage.json``;
+- ``<!-- ctmodule:quiz-answers -->``: the print edition's answer key from ``quizzes/*.json``;
+- ``<!-- ctmodule:solutions -->``: the print edition's solutions appendix from the chapters'
+  ``{solution}`` blocks (:mod:`ctmodule.book.printed`).
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ from sphinx.errors import ExtensionError
 GENERATORS = {
     "<!-- ctmodule:glossary -->": "_glossary",
     "<!-- ctmodule:data-dictionary -->": "_data_dictionary",
+    "<!-- ctmodule:quiz-answers -->": "_quiz_answers",
+    "<!-- ctmodule:solutions -->": "_solutions",
 }
 
 
@@ -37,6 +42,29 @@ def _data_dictionary(root: Path, env) -> str:
     for table in sorted(path.parent.glob("*.csv")):  # the page shows row counts
         env.note_dependency(str(table))
     return render_markdown(path)
+
+
+def _chapters(root: Path) -> list[Path]:
+    return sorted((root / "chapters").glob("[0-9][0-9]-*.ipynb"))
+
+
+def _quiz_answers(root: Path, env) -> str:
+    from ctmodule.book.printed import answer_key_markdown, notebook_markdown
+
+    folder = root / "quizzes"
+    for path in sorted(folder.glob("*.json")):
+        env.note_dependency(str(path))
+    titles = {p.stem: notebook_markdown(p)[0] for p in _chapters(root)}
+    return answer_key_markdown(folder, titles)
+
+
+def _solutions(root: Path, env) -> str:
+    from ctmodule.book.printed import solutions_markdown
+
+    chapters = _chapters(root)
+    for path in chapters:
+        env.note_dependency(str(path))
+    return solutions_markdown(chapters)
 
 
 def _on_source_read(app, docname, source):
