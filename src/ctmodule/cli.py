@@ -21,6 +21,7 @@ _COMMANDS: dict[str, tuple[str, str]] = {
     "grade": ("ctmodule.grading.grade", "grade a folder or zip of submitted notebooks into a CSV gradebook"),
     "export-written": ("ctmodule.grading.feedback", "collect the answers to hand-graded questions, one file per question"),
     "merge-marks": ("ctmodule.grading.marks", "merge marks for hand-graded questions into a gradebook"),
+    "pdf": ("ctmodule.book.pdf", "build and check the print edition (the book and the instructor's guide as PDF)"),
 }
 
 

@@ -80,6 +80,34 @@ def _on_source_read(app, docname, source):
     source[0] = text
 
 
+def _latex_extra_documents(app, env):
+    """Add the print edition's further documents (the instructor's guide on its own) to the LaTeX
+    build. Done after reading: Jupyter Book rewrites ``latex_documents`` after Sphinx starts and
+    accepts only one document there."""
+    extra = [tuple(d) for d in app.config.ctmodule_latex_extra_documents]
+    if app.builder.name == "latex" and extra:
+        known = {d[1] for d in app.config.latex_documents}
+        app.config.latex_documents = list(app.config.latex_documents) + [d for d in extra if d[1] not in known]
+
+
+def _drop_solutions(app, doctree, docname):
+    """In print, the chapters' solutions move to the solutions appendix: drop them here.
+
+    (sphinx-exercise's own ``hide_solutions`` leaves the gated solutions' end markers behind,
+    which the LaTeX writer cannot write.)"""
+    if app.builder.name != "latex" or not app.config.ctmodule_solutions_in_appendix:
+        return
+    from sphinx_exercise.nodes import solution_end_node, solution_node, solution_start_node
+
+    for cls in (solution_node, solution_start_node, solution_end_node):
+        for node in list(doctree.findall(cls)):
+            node.parent.remove(node)
+
+
 def setup(app):
+    app.add_config_value("ctmodule_latex_extra_documents", [], "env")
+    app.add_config_value("ctmodule_solutions_in_appendix", False, "env")
+    app.connect("doctree-resolved", _drop_solutions)
     app.connect("source-read", _on_source_read)
+    app.connect("env-check-consistency", _latex_extra_documents)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
