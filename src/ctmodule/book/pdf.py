@@ -37,6 +37,8 @@ from ctmodule.paths import repo_root
 
 #: The print-only pages, added to the Appendices part of the table of contents.
 PRINT_APPENDICES = ["appendix/print-solutions", "appendix/print-answer-key"]
+#: Site pages the print edition leaves out (the page that links to the PDFs).
+SITE_ONLY = ["appendix/print-edition"]
 #: The documents built: (start document, .tex name, title suffix, Sphinx class).
 BOOK_TEX = "ctmodule-book.tex"
 GUIDE_TEX = "ctmodule-instructor-guide.tex"
@@ -135,6 +137,8 @@ def pdf_toc(toc: dict) -> dict:
     parts = toc.get("parts") or []
     if not parts:
         raise PdfError("_toc.yml: the book has no parts to add the print appendices to")
+    for part in parts:
+        part["chapters"] = [c for c in part.get("chapters", []) if c.get("file") not in SITE_ONLY]
     appendices = next((p for p in parts if str(p.get("caption", "")).lower().startswith("append")), parts[-1])
     listed = [c.get("file") for c in appendices.setdefault("chapters", [])]
     at = listed.index("appendix/bibliography") if "appendix/bibliography" in listed else len(listed)
@@ -146,6 +150,9 @@ def pdf_toc(toc: dict) -> dict:
 def write_project(root: Path, out: Path) -> tuple[Path, Path]:
     """Write the PDF build's ``_config.yml`` and ``_toc.yml`` into ``out``; return their paths."""
     config = _load_yaml(root / "_config.yml")
+    execute = config.setdefault("execute", {})
+    if not execute.get("cache"):  # the site's cache (Jupyter Book's default place), shared
+        execute["cache"] = str(root / "_build" / ".jupyter_cache")
     toc = _load_yaml(root / "_toc.yml")
     out.mkdir(parents=True, exist_ok=True)
     cfg_path, toc_path = out / "_config.yml", out / "_toc.yml"
@@ -245,23 +252,23 @@ def text_problems(text: str, titles: list[str]) -> list[str]:
     return problems
 
 
-def blank_pages(path: Path, pages: list[int], workdir: Path) -> list[int]:
-    """Which of ``pages`` render (``pdftoppm``) to a uniformly white image."""
+def blank_pages(path: Path, workdir: Path, *, first: int = 1, last: int | None = None) -> list[int]:
+    """The pages that render (``pdftoppm``, at low resolution) to a uniformly white image."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    for old in workdir.glob("page-*.pgm"):
+        old.unlink()
+    cmd = [_tool("pdftoppm"), "-r", "12", "-gray", "-f", str(first)]
+    if last is not None:
+        cmd += ["-l", str(last)]
+    _run(cmd + [str(path), str(workdir / "page")])
     blank = []
-    for page in pages:
-        stem = workdir / f"page-{page}"
-        _run([_tool("pdftoppm"), "-f", str(page), "-l", str(page), "-r", "20", "-gray", str(path), str(stem)])
-        files = sorted(workdir.glob(f"page-{page}*.pgm"))
-        if not files:
-            blank.append(page)
-            continue
-        data = files[-1].read_bytes()
-        # PGM: header of three lines (magic, size, maxval), then one byte per pixel
+    for f in sorted(workdir.glob("page-*.pgm")):
+        data = f.read_bytes()
+        # binary PGM: magic, size and maxval on three lines, then one byte per pixel
         pixels = data.split(b"\n", 3)[3] if data.count(b"\n") >= 3 else b""
         if not pixels or min(pixels) > 250:
-            blank.append(page)
-        for f in files:
-            f.unlink()
+            blank.append(int(f.stem.rsplit("-", 1)[1]))
+        f.unlink()
     return blank
 
 
@@ -278,9 +285,7 @@ def check_pdf(path: Path, log: Path | None, titles: list[str], workdir: Path) ->
     report.problems += [f"font not embedded: {f}" for f in fonts]
     if log is not None and log.exists():
         report.problems += log_problems(log.read_text(encoding="utf-8", errors="replace"))
-    sample = sorted({1, 2, max(1, report.pages // 2), report.pages} - {0})
-    workdir.mkdir(parents=True, exist_ok=True)
-    report.problems += [f"page {p} renders blank" for p in blank_pages(path, sample, workdir)]
+    report.problems += [f"page {p} renders blank" for p in blank_pages(path, workdir)]
     return report
 
 
@@ -292,10 +297,12 @@ def build(root: Path, *, jb: str, strict: bool = True) -> dict:
     timings = {}
     t0 = time.monotonic()
     flags = ["-W", "-n", "--keep-going"] if strict else []
-    _run([jb, "build", str(root), "--builder", "latex", "--config", str(cfg), "--toc", str(toc), *flags],
-         log=project / "sphinx.log")
+    # Its own output folder (so its own Sphinx environment: the site's is not invalidated by the
+    # print settings), and the site's execution cache (write_project points at it)
+    _run([jb, "build", str(root), "--builder", "latex", "--config", str(cfg), "--toc", str(toc),
+          "--path-output", str(project), *flags], log=project / "sphinx.log")
     timings["sphinx_latex_s"] = round(time.monotonic() - t0, 1)
-    latex_dir = root / "_build" / "latex"
+    latex_dir = project / "_build" / "latex"
     # sphinx-jupyterbook-latex's document class asks for bbm (blackboard letters, in Debian's
     # 1.4 GB texlive-fonts-extra) for macros this book never uses: amssymb's \mathbb stands in
     (latex_dir / "bbm.sty").write_text(BBM_SHIM, encoding="utf-8")
@@ -318,27 +325,80 @@ def build(root: Path, *, jb: str, strict: bool = True) -> dict:
     return {"timings": timings, "documents": results}
 
 
+#: What the PDFs are made from: a change to any of these rebuilds them.
+INPUTS = ["_config.yml", "_toc.yml", "intro.md", "references.bib", "chapters", "appendix", "classroom",
+          "quizzes", "glossary", "data", "src/ctmodule"]
+INPUT_SUFFIXES = {".ipynb", ".md", ".yml", ".yaml", ".json", ".csv", ".bib", ".py", ".js", ".css"}
+
+
+def inputs_digest(root: Path) -> str:
+    """A digest of every file the PDFs are built from (names and contents)."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for name in INPUTS:
+        top = root / name
+        files = [top] if top.is_file() else sorted(p for p in top.rglob("*") if p.is_file()) if top.is_dir() else []
+        for f in files:
+            if f.suffix in INPUT_SUFFIXES and "__pycache__" not in f.parts:
+                h.update(str(f.relative_to(root)).encode() + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def tex_available() -> str | None:
+    """Why the PDFs cannot be built here (a missing program), or None."""
+    for tool in ("xelatex", "latexmk", "pdftotext", "pdffonts", "pdftoppm", "pdfinfo"):
+        if not shutil.which(tool):
+            return f"{tool} is not installed"
+    return None
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--root", type=Path, default=None, help="the book's folder (default: this repository)")
     parser.add_argument("--jupyter-book", default=None, help="the jupyter-book command (default: beside python)")
     parser.add_argument("--report", type=Path, default=None, help="write timings, pages and problems as JSON")
     parser.add_argument("--no-strict", action="store_true", help="do not treat Sphinx warnings as errors")
+    parser.add_argument("--if-available", action="store_true",
+                        help="skip (exit 0, with a message) when XeLaTeX or poppler is not installed")
+    parser.add_argument("--force", action="store_true", help="rebuild even when no input changed")
 
 
 def run(args: argparse.Namespace) -> int:
     root = (args.root or repo_root()).resolve()
     jb = args.jupyter_book or str(Path(sys.executable).with_name("jupyter-book"))
+    missing = tex_available()
+    if missing:
+        advice = ("install Debian's texlive-xetex, texlive-latex-extra, texlive-fonts-recommended, "
+                  "tex-gyre, fonts-freefont-otf, texlive-lang-cyrillic, latexmk and poppler-utils "
+                  "(.ci/run does)")
+        if args.if_available:
+            print(f"ctmodule pdf: skipped, {missing}; to build the print edition, {advice}", file=sys.stderr)
+            return 0
+        print(f"ctmodule pdf: {missing}: {advice}", file=sys.stderr)
+        return 1
+    out = root / "_build" / "pdf"
+    stamp = out / "inputs.sha256"
+    digest = inputs_digest(root)
+    built = [out / BOOK_TEX.replace(".tex", ".pdf"), out / GUIDE_TEX.replace(".tex", ".pdf")]
+    if (not args.force and stamp.exists() and stamp.read_text().strip() == digest
+            and all(p.exists() for p in built)):
+        print("ctmodule pdf: up to date (no input changed since the last checked build)", file=sys.stderr)
+        return 0
+    stamp.unlink(missing_ok=True)
     try:
         result = build(root, jb=jb, strict=not args.no_strict)
     except PdfError as exc:
         print(f"ctmodule pdf: {exc}", file=sys.stderr)
         return 1
-    if args.report:
-        args.report.write_text(json.dumps(result, indent=2), encoding="utf-8")
+    report = args.report or out / "report.json"
+    report.write_text(json.dumps(result, indent=2), encoding="utf-8")
     failed = False
     for name, doc in result["documents"].items():
         print(f"ctmodule pdf: {name}: {doc['pages']} pages, {doc['seconds']} s", file=sys.stderr)
         for problem in doc["problems"]:
             failed = True
             print(f"ctmodule pdf: {name}: {problem}", file=sys.stderr)
-    return 1 if failed else 0
+    if failed:
+        return 1
+    stamp.write_text(digest + "\n", encoding="utf-8")  # only a build that passed its checks counts
+    return 0

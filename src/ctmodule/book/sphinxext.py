@@ -7,6 +7,7 @@ the page is rebuilt whenever they change (never written by hand, never stale):
 - ``<!-- ctmodule:glossary -->``: the glossary from ``glossary/*.yml``;
 - ``<!-- ctmodule:data-dictionary -->``: the data dictionary from ``data/datapackage.json``;
 - ``<!-- ctmodule:quiz-answers -->``: the print edition's answer key from ``quizzes/*.json``;
+- ``<!-- ctmodule:print-edition -->``: links to the PDFs of ``make pdf`` (or how to build them);
 - ``<!-- ctmodule:solutions -->``: the print edition's solutions appendix from the chapters'
   ``{solution}`` blocks (:mod:`ctmodule.book.printed`).
 """
@@ -22,6 +23,7 @@ GENERATORS = {
     "<!-- ctmodule:data-dictionary -->": "_data_dictionary",
     "<!-- ctmodule:quiz-answers -->": "_quiz_answers",
     "<!-- ctmodule:solutions -->": "_solutions",
+    "<!-- ctmodule:print-edition -->": "_print_edition",
 }
 
 
@@ -65,6 +67,23 @@ def _solutions(root: Path, env) -> str:
     for path in chapters:
         env.note_dependency(str(path))
     return solutions_markdown(chapters)
+
+
+def _print_edition(root: Path, env) -> str:
+    from ctmodule.book.pdf import BOOK_TEX, GUIDE_TEX
+
+    folder = root / "_build" / "pdf"
+    rows = []
+    for tex, what in ((BOOK_TEX, "The whole book"), (GUIDE_TEX, "The instructor's guide")):
+        path = folder / tex.replace(".tex", ".pdf")
+        env.note_dependency(str(path))
+        if path.exists():
+            size = path.stat().st_size / 1_000_000
+            rows.append(f"- {{download}}`{what} (PDF, {size:.1f} MB) <../_build/pdf/{path.name}>`")
+    if not rows:
+        return ("The PDF files were not built with this copy of the site. To build them, install the "
+                "TeX packages listed in the README and run `make pdf`; `make book` then links them here.")
+    return "## Download\n\n" + "\n".join(rows) + "\n"
 
 
 def _on_source_read(app, docname, source):
