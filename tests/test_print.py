@@ -39,7 +39,7 @@ def test_every_quiz_prints_every_question_and_option():
         assert "Correct" not in text and "correct" not in text.split("**Self-check quiz**")[0]
 
 
-def test_answer_key_gives_the_right_letters_and_all_feedback(tmp_path):
+def test_answer_key_gives_the_right_letters_and_all_feedback():
     quiz = [
         {"question": "Which?", "type": "multiple_choice", "answers": [
             {"answer": "A *starred* <b>one</b>", "correct": False, "feedback": "No: because."},
@@ -53,8 +53,8 @@ def test_answer_key_gives_the_right_letters_and_all_feedback(tmp_path):
             {"type": "range", "range": [10, 18], "correct": False, "feedback": "Too few."},
             {"type": "default", "feedback": "Count again."}]},
     ]
-    (tmp_path / "03-test.json").write_text(json.dumps(quiz), encoding="utf-8")
-    key = printed.answer_key_markdown(tmp_path, {"03-test": "A title"})
+    key = printed.answer_key_markdown({"03-test": quiz, "01-other": quiz[:1]}, {"03-test": "A title"})
+    assert key.index("## Chapter 1: 01-other") < key.index("## Chapter 3: A title")
     assert "## Chapter 3: A title" in key
     assert "**3.1** Answer: (b)." in key
     assert "**3.2** Answer: (a), (c)." in key

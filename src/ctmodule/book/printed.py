@@ -86,15 +86,12 @@ def _key_entries(q: dict) -> tuple[str, list[str]]:
     return ", ".join(letters), notes
 
 
-def answer_key_markdown(folder: str | Path, titles: dict[str, str] | None = None) -> str:
-    """The answer key of every quiz in ``folder`` (``quizzes/``): answers and their feedback."""
-    from ctmodule.book.quiz import load
-
-    folder = Path(folder)
+def answer_key_markdown(quizzes: dict[str, list[dict]], titles: dict[str, str] | None = None) -> str:
+    """The answer key of the quizzes (chapter -> questions, as :func:`ctmodule.book.quiz.load`
+    gives them), in chapter order: the answers and their feedback."""
     out = []
-    for path in sorted(folder.glob("*.json")):
-        chapter = path.stem
-        questions = load(chapter, folder)
+    for chapter in sorted(quizzes):
+        questions = quizzes[chapter]
         num = _chapter_number(chapter)
         title = (titles or {}).get(chapter, chapter)
         out += [f"## Chapter {num}: {_md_escape(title)}", ""]

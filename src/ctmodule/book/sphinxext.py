@@ -52,12 +52,15 @@ def _chapters(root: Path) -> list[Path]:
 
 def _quiz_answers(root: Path, env) -> str:
     from ctmodule.book.printed import answer_key_markdown, notebook_markdown
+    from ctmodule.book.quiz import load
 
     folder = root / "quizzes"
+    quizzes = {}
     for path in sorted(folder.glob("*.json")):
         env.note_dependency(str(path))
+        quizzes[path.stem] = load(path.stem, folder)
     titles = {p.stem: notebook_markdown(p)[0] for p in _chapters(root)}
-    return answer_key_markdown(folder, titles)
+    return answer_key_markdown(quizzes, titles)
 
 
 def _solutions(root: Path, env) -> str:
