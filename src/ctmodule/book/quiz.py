@@ -128,8 +128,27 @@ def load(chapter: str, folder: str | Path | None = None, *, min_questions: int =
 
 
 def show(chapter: str, folder: str | Path | None = None, *, shuffle_answers: bool = False):
-    """Render the chapter's quiz in the notebook (and, once executed, in the static book)."""
+    """Render the chapter's quiz in the notebook (and, once executed, in the static book).
+
+    jupyterquiz displays two outputs, the quiz's HTML and its script. The HTML output gains a
+    ``text/markdown`` view, the questions for print (:func:`ctmodule.book.printed.quiz_markdown`),
+    which only the PDF build shows (the site and JupyterLab show the HTML); the script output
+    loses its ``text/plain`` placeholder so that print shows nothing for it.
+    """
+    from IPython.display import publish_display_data
+    from IPython.utils.capture import capture_output
     from jupyterquiz import display_quiz
 
+    from ctmodule.book.printed import quiz_markdown
+
     questions = load(chapter, folder)
-    display_quiz(questions, shuffle_answers=shuffle_answers, colors=COLORS, max_width=720)
+    with capture_output(stdout=False, stderr=False, display=True) as captured:
+        display_quiz(questions, shuffle_answers=shuffle_answers, colors=COLORS, max_width=720)
+    for out in captured.outputs:
+        data = dict(out.data)
+        if "text/html" in data:
+            data["text/markdown"] = quiz_markdown(chapter, questions)
+            data["text/plain"] = f"<self-check quiz: {len(questions)} questions>"
+        elif "application/javascript" in data:
+            data.pop("text/plain", None)
+        publish_display_data(data, metadata=out.metadata)
