@@ -106,3 +106,21 @@ def test_figure_draws_one_bar_group_per_state():
     assert widths == moves["securitising"].sum()
     assert lefts == moves["desecuritising"].sum() + moves["declined"].sum()
     assert ax.get_title() and ax.get_xlabel()
+
+
+def test_profile_and_table_follow_another_ordering():
+    other = ("control", "listing", "prosecution", "ban", "force")
+    p = rg.country_profile(SMALL, reach=other)
+    assert p.loc["UZB", "furthest"] == "force" and p.loc["KGZ", "furthest"] == "ban"
+    t = rg.comparison_table(SMALL, reach=("control", "listing", "ban", "force", "prosecution"))
+    assert t.loc[0, "State"] == "Uzbekistan" and t.loc[0, "Furthest instrument"] == "prosecution"
+
+
+def test_case_list_leaves_out_excluded_states_and_sorts_by_state_then_date():
+    cases = SMALL.assign(subject=[f"s-{i}" for i in SMALL["case_id"]])
+    t = rg.case_list(cases)
+    assert list(t["Case id"]) == ["k1", "k2", "t2", "t1", "u1", "u2", "u3"]
+    assert t.loc[0, "Subject"] == "s-k1" and t.loc[0, "State"] == "Kyrgyzstan"
+    assert list(rg.case_list(cases, exclude=("KGZ", "TJK", "UZB"))["Case id"]) == []
+    real = rg.case_list(data.load("cases"))
+    assert "Kazakhstan" not in set(real["State"]) and len(real) >= 8

@@ -161,7 +161,9 @@ def _start(date: str) -> pd.Timestamp:
     return pd.Timestamp(year=parts[0], month=parts[1] if len(parts) > 1 else 1, day=parts[2] if len(parts) > 2 else 1)
 
 
-def country_profile(cases: pd.DataFrame, measures: pd.DataFrame | None = None) -> pd.DataFrame:
+def country_profile(
+    cases: pd.DataFrame, measures: pd.DataFrame | None = None, reach: Sequence[str] = REACH
+) -> pd.DataFrame:
     """One row per state: the comparison the chapter draws.
 
     Columns: ``name``; the counts ``securitising``, ``desecuritising``, ``declined``;
@@ -170,9 +172,9 @@ def country_profile(cases: pd.DataFrame, measures: pd.DataFrame | None = None) -
     ``first_year`` (of its earliest securitising move); ``reversed`` (True when a
     desecuritising move follows a securitising one in that state).
     """
-    frame = _clean(cases)
+    frame = _clean(cases, reach)
     counts = moves_by_country(cases)
-    reach = furthest_reach(cases)
+    furthest = furthest_reach(cases, reach)
     rev = reversals(cases)
     out = counts.copy()
     out.insert(0, "name", [COUNTRIES[c] for c in out.index])
@@ -182,10 +184,12 @@ def country_profile(cases: pd.DataFrame, measures: pd.DataFrame | None = None) -
         out["measures"] = [int(per.get(c, 0)) for c in out.index]
     else:
         out["measures"] = 0
-    out["furthest"] = reach
+    out["furthest"] = furthest
     sec = frame[frame["move"] == "securitising"]
     out["furthest_cases"] = [
-        ";".join(sec.loc[(sec["country"] == c) & (sec["instrument"] == reach[c]), "case_id"]) if reach[c] else ""
+        ";".join(sec.loc[(sec["country"] == c) & (sec["instrument"] == furthest[c]), "case_id"])
+        if furthest[c]
+        else ""
         for c in out.index
     ]
     first = sec.groupby("country")["year"].min()
@@ -212,9 +216,11 @@ def ranking(profile: pd.DataFrame, reach: Sequence[str] = REACH) -> pd.DataFrame
     return out.sort_values(["_k", "_n"]).drop(columns=["_k", "_n"])
 
 
-def comparison_table(cases: pd.DataFrame, measures: pd.DataFrame | None = None) -> pd.DataFrame:
-    """:func:`country_profile` ranked with :func:`ranking`, with readers' column labels."""
-    table = ranking(country_profile(cases, measures))
+def comparison_table(
+    cases: pd.DataFrame, measures: pd.DataFrame | None = None, reach: Sequence[str] = REACH
+) -> pd.DataFrame:
+    """:func:`country_profile` ranked with :func:`ranking` (both with ``reach``), with readers' labels."""
+    table = ranking(country_profile(cases, measures, reach), reach)
     table = table.assign(
         rank=table["rank"].astype("object").where(table["rank"].notna(), "–"),
         furthest=table["furthest"].fillna("(none coded)"),
@@ -233,6 +239,18 @@ def comparison_table(cases: pd.DataFrame, measures: pd.DataFrame | None = None) 
         "reversed": "Reversal coded",
     }
     return table[list(labels)].rename(columns=labels).reset_index(drop=True)
+
+
+def case_list(cases: pd.DataFrame, exclude: Iterable[str] = ("KAZ",)) -> pd.DataFrame:
+    """The coded cases of the states not in ``exclude``, by state and date, with readers' labels."""
+    frame = _clean(cases)
+    keep = ~frame["country"].isin(list(exclude))
+    subjects = cases.loc[keep.to_numpy(), "subject"].astype(str).to_numpy() if "subject" in cases else ""
+    out = frame[keep].assign(subject=subjects, state=lambda f: f["country"].map(COUNTRIES))
+    out = out.assign(_s=[_start(d) for d in out["date"]]).sort_values(["state", "_s", "case_id"])
+    labels = {"state": "State", "date": "Date", "subject": "Subject", "move": "Move", "instrument": "Instrument",
+              "case_id": "Case id"}
+    return out[list(labels)].rename(columns=labels).reset_index(drop=True)
 
 
 def moves_figure(cases: pd.DataFrame, reach: Sequence[str] = REACH):
