@@ -150,3 +150,20 @@ def test_country_enum_must_hold_alpha3_codes(copy):
 def test_hint_for_allowed_values_and_stray_spaces():
     assert data.country_hint("KAZ", ["KAZ"]) == ""
     assert data.country_hint(" KAZ ", ["KAZ"]) == ' (spaces around the code: write "KAZ")'
+
+
+def test_move_and_instrument_are_coded_for_every_case():
+    cases = data.load("cases")
+    assert set(cases["move"].cat.categories) == {"securitising", "desecuritising", "declined"}
+    assert list(cases["instrument"].cat.categories) == ["control", "listing", "ban", "prosecution", "force"]
+    assert cases["instrument"].cat.ordered  # "ctmodule:ordered": severity is an ordering
+    assert cases[["move", "instrument"]].notna().all().all()
+
+
+def test_bad_move_names_file_line_and_column(copy):
+    path = copy / "cases.csv"
+    text = path.read_text(encoding="utf-8")
+    assert ",securitising,prosecution," in text
+    path.write_text(text.replace(",securitising,prosecution,", ",securitizing,prosecution,", 1), encoding="utf-8")
+    found = problems(copy)
+    assert len(found) == 1 and found[0].startswith("data/cases.csv:2:move: "), found
