@@ -9,6 +9,9 @@ package's own conventions (see ``data/README.md``):
   with its ``"ctmodule:precision_field"`` (``day``/``month``/``year``);
 - ``"ctmodule:bibtex"``: every key must be an entry of the BibTeX file (path relative
   to the data folder's parent, i.e. the repository root);
+- ``"ctmodule:country"``: an ISO 3166-1 alpha-3 code; the field must list the codes it
+  allows in an ``enum`` of three capital letters each, and a cell outside it is reported
+  with a hint (an alpha-2 code, a country name or lower case, and what to write instead);
 - every table except the one the references point to (``sources``) must have a source
   column.
 
@@ -26,12 +29,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ctmodule.data import (
+    ALPHA3,
     BIBTEX,
+    COUNTRY,
     DATE,
     PRECISION,
     PRECISIONS,
     DataError,
     Table,
+    country_hint,
     fields_of,
     format_location,
     parse_partial_date,
@@ -287,6 +293,8 @@ def _check_descriptor(descriptor: dict, resources: list[dict], display: str, res
                     )
                 )
         for f in fields_of(res):
+            if f.get(COUNTRY):
+                problems.extend(_check_country_field(f, where, display))
             prec = f.get(PRECISION)
             if prec and prec not in field_names:
                 problems.append(
@@ -590,10 +598,42 @@ def _constraint_message(cell, note: str, f: dict | None) -> str:
         return "a value is required here but the cell is empty"
     if which == "enum":
         allowed = ", ".join(str(v) for v in constraints.get("enum", []))
-        return f'"{cell}" is not an allowed value; allowed: {allowed}'
+        hint = country_hint(cell, constraints.get("enum", [])) if (f or {}).get(COUNTRY) else ""
+        return f'"{cell}" is not an allowed value{hint}; allowed: {allowed}'
     if which == "pattern":
         return f'"{cell}" does not match the pattern {constraints.get("pattern")}'
     return f'"{cell}" breaks the {which or "a"} constraint ({note})'
+
+
+def _check_country_field(f: dict, where: str, display: str) -> list[Problem]:
+    """A country field needs an enum of ISO 3166-1 alpha-3 codes: the codes the table may use."""
+    name = f["name"]
+    enum = (f.get("constraints") or {}).get("enum") if isinstance(f.get("constraints"), dict) else None
+    if not isinstance(enum, list) or not enum:
+        return [
+            Problem(
+                display,
+                None,
+                None,
+                f'{where}, field "{name}": a country field needs an "enum" constraint listing the '
+                'ISO 3166-1 alpha-3 codes it allows, such as ["KAZ", "UZB"]',
+            )
+        ]
+    out = []
+    for code in enum:
+        if not isinstance(code, str) or not ALPHA3.match(code):
+            out.append(
+                Problem(
+                    display,
+                    None,
+                    None,
+                    f'{where}, field "{name}": {json.dumps(code)} in the enum is not an ISO 3166-1 '
+                    "alpha-3 code (three capital letters, such as KAZ)",
+                )
+            )
+    if len(set(map(str, enum))) != len(enum):
+        out.append(Problem(display, None, None, f'{where}, field "{name}": the enum lists a code twice'))
+    return out
 
 
 def _custom_checks(
