@@ -43,6 +43,9 @@ from ctmodule.data.package import (
     ORDERED,
     PRECISION,
     REFS,
+    REQUIRED_IF,
+    SAME_AS,
+    WITHIN,
     DataError,
     Table,
     decode_utf8,
@@ -64,7 +67,8 @@ from ctmodule.data.refs import explode_refs, read_bib_keys, split_refs
 from ctmodule.data.sources import SOURCE_COLUMNS, citation_labels, cite, label, sources_for, surname
 
 __all__ = [
-    "BIBTEX", "DATE", "DATE_PATTERN", "ORDERED", "PRECISION", "PRECISIONS", "REFS", "SOURCE_COLUMNS",
+    "BIBTEX", "DATE", "DATE_PATTERN", "ORDERED", "PRECISION", "PRECISIONS", "REFS", "REQUIRED_IF", "SAME_AS",
+    "SOURCE_COLUMNS", "WITHIN",
     "DataError", "Table", "check_precision", "cite", "citation_labels", "decode_utf8", "explode_refs",
     "fields_of", "format_location", "get_resource", "label", "load", "load_all", "parse_partial_date",
     "precision_fields", "primary_key", "read_bib_keys", "read_package", "read_table", "reference_fields",

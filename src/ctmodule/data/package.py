@@ -24,6 +24,9 @@ DATE = "ctmodule:date"
 PRECISION = "ctmodule:precision_field"
 BIBTEX = "ctmodule:bibtex"
 ORDERED = "ctmodule:ordered"
+REQUIRED_IF = "ctmodule:required_if"
+SAME_AS = "ctmodule:same_as"
+WITHIN = "ctmodule:within"
 
 
 class DataError(ValueError):
