@@ -142,6 +142,8 @@ def test_source_group(raw, group):
          "international organisation"),
         ("other", "lawyersnjurists.com", "other"),
         ("legal", None, "government"),
+        ("official", "Fionnuala Ní Aoláin (UN Special Rapporteur on counter-terrorism)", "international organisation"),
+        ("official", "Embassy of the Republic of Uzbekistan in Germany", "government"),
     ],
 )
 def test_source_group_by_issuer(kind, author, group):
@@ -378,3 +380,18 @@ def test_plot_status_by_claimant_draws_shares_with_counts(mixed):
             ends[y] = max(ends.get(y, 0), p.get_x() + p.get_width())
     assert all(abs(v - 1) < 1e-9 for v in ends.values()) and len(ends) == 4
     assert sorted(t.get_text() for t in ax.texts) == ["1", "1", "1", "1", "1", "1", "2"]
+
+
+def test_claims_by_group_or_type(mixed, sources):
+    gov = cl.claims_by("Governments and officials", mixed, sources)
+    assert gov["claim_id"].tolist() == ["O1", "O2", "O3"]
+    assert list(gov.columns) == ["claim_id", "claimant", "claim", "verdict", "what other sources show"]
+    assert gov["claimant"].tolist() == ["Ministry", "President", "Agency"]
+    assert cl.claims_by(None, mixed, sources, kinds="ngo")["claim_id"].tolist() == ["N1"]
+    assert cl.claims_by("Seed texts (critics)", mixed, sources, kinds=["seed_critic"])["claimant"].tolist() == [
+        "Brletich (2017)", "Brletich (2017)", "Unlimitedpolitics (2021)"]
+    assert len(cl.claims_by(None, mixed, sources)) == len(mixed)
+    with pytest.raises(ValueError, match="unknown claimant group"):
+        cl.claims_by("Governments", mixed, sources)
+    with pytest.raises(ValueError, match="unknown claimant_type"):
+        cl.claims_by(None, mixed, sources, kinds=["press"])

@@ -85,7 +85,7 @@ _GOVERNMENT_AUTHOR = re.compile(
 _IO_AUTHOR = re.compile(
     r"united nations|\bunodc\b|\bohchr\b|high commissioner|organi[sz]ation (of|for)|shanghai cooperation|"
     r"commonwealth of independent|european (parliament|union)|council of europe|international civil aviation|"
-    r"international atomic|turkic|\bosce\b|\bicao\b|\biaea\b",
+    r"international atomic|turkic|\bosce\b|\bicao\b|\biaea\b|\bun\b",
     re.IGNORECASE,
 )
 # For free-text types (not in the tables above): the first group whose pattern matches wins.
@@ -242,6 +242,46 @@ def plot_status_by_claimant(claims=None, *, by: str = "group"):
     ax.xaxis.set_major_formatter(lambda x, _pos: f"{x:.0%}")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22 if len(table) > 3 else -0.35), ncol=3, frameon=False)
     return fig
+
+
+def claims_by(group=None, claims=None, sources=None, *, kinds=None):
+    """The claims of one claimant group (a value of :data:`GROUP_ORDER`) or of some
+    ``claimant_type`` values (``kinds``), as a readable table in ``claim_id`` order.
+
+    Columns: ``claim_id``, ``claimant`` (see :func:`claimant_label`), ``claim``, ``verdict``
+    and ``what other sources show``. With neither ``group`` nor ``kinds``, every claim.
+    Raises ``ValueError`` for a group or a type that does not exist.
+    """
+    import pandas as pd
+
+    if claims is None:
+        claims = _load("claims")
+    if sources is None:
+        sources = _load("sources")
+    _check_statuses(claims)
+    types = claimant_types(claims)
+    keep = pd.Series(True, index=claims.index)
+    if group is not None:
+        if group not in GROUP_ORDER:
+            raise ValueError(f"unknown claimant group {group!r}; expected one of {list(GROUP_ORDER)}")
+        keep &= types.map(CLAIMANT_GROUPS) == group
+    if kinds is not None:
+        kinds = [kinds] if isinstance(kinds, str) else list(kinds)
+        unknown = sorted(set(kinds) - set(CLAIMANT_TYPES))
+        if unknown:
+            raise ValueError(f"unknown claimant_type {unknown}; expected values of {list(CLAIMANT_TYPES)}")
+        keep &= types.isin(kinds)
+    rows = claims[keep.to_numpy()].sort_values("claim_id")
+    out = pd.DataFrame(
+        {
+            "claim_id": rows["claim_id"].astype(str),
+            "claimant": [claimant_label(r, sources) for _, r in rows.iterrows()],
+            "claim": [_text(v) for v in rows["claim"]],
+            "verdict": [_text(v).strip() for v in rows["status"]],
+            "what other sources show": [_text(v) for v in rows["note"]],
+        }
+    )
+    return out.reset_index(drop=True)
 
 
 def claimant_label(row, sources=None) -> str:
