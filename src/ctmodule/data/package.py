@@ -26,6 +26,9 @@ PRECISION = "ctmodule:precision_field"
 BIBTEX = "ctmodule:bibtex"
 ORDERED = "ctmodule:ordered"
 COUNTRY = "ctmodule:country"  # an ISO 3166-1 alpha-3 code; the field's enum lists the codes allowed
+REQUIRED_IF = "ctmodule:required_if"
+SAME_AS = "ctmodule:same_as"
+WITHIN = "ctmodule:within"
 
 
 class DataError(ValueError):

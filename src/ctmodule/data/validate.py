@@ -12,6 +12,11 @@ package's own conventions (see ``data/README.md``):
 - ``"ctmodule:country"``: an ISO 3166-1 alpha-3 code; the field must list the codes it
   allows in an ``enum`` of three capital letters each, and a cell outside it is reported
   with a hint (an alpha-2 code, a country name or lower case, and what to write instead);
+- ``"ctmodule:required_if": {"field": F, "equals": V}``: the cell must be filled on the rows
+  where column ``F`` is ``V``, and empty on the others;
+- ``"ctmodule:same_as": F``: a filled cell must equal the cell of column ``F`` in its row;
+- ``"ctmodule:within": F``: every ``;``-separated id of the cell must also be listed in the
+  ``;``-separated cell of column ``F`` in its row (so ``source_id`` names every source);
 - every table except the one the references point to (``sources``) must have a source
   column.
 
@@ -35,6 +40,9 @@ from ctmodule.data import (
     DATE,
     PRECISION,
     PRECISIONS,
+    REQUIRED_IF,
+    SAME_AS,
+    WITHIN,
     DataError,
     Table,
     country_hint,
@@ -295,6 +303,16 @@ def _check_descriptor(descriptor: dict, resources: list[dict], display: str, res
         for f in fields_of(res):
             if f.get(COUNTRY):
                 problems.extend(_check_country_field(f, where, display))
+            for prop, other in _row_rule_fields(f):
+                if other not in field_names:
+                    problems.append(
+                        Problem(
+                            display,
+                            None,
+                            None,
+                            f'{where}, field "{f["name"]}": {prop} names field "{other}", which does not exist',
+                        )
+                    )
             prec = f.get(PRECISION)
             if prec and prec not in field_names:
                 problems.append(
@@ -308,6 +326,59 @@ def _check_descriptor(descriptor: dict, resources: list[dict], display: str, res
     if len(problems) > before:
         return False
     return True
+
+
+def _row_rule_fields(f: dict) -> list[tuple[str, str]]:
+    """The (property, other field) pairs of a field's row rules (required_if, same_as, within)."""
+    out = []
+    cond = f.get(REQUIRED_IF)
+    if cond is not None:
+        out.append((REQUIRED_IF, cond.get("field") if isinstance(cond, dict) else None))
+    for prop in (SAME_AS, WITHIN):
+        if f.get(prop) is not None:
+            out.append((prop, f[prop]))
+    return [(p, o if isinstance(o, str) else repr(o)) for p, o in out]
+
+
+def _row_rules(f: dict, row: list[str], pos: dict[str, int], file: str, line: int) -> list[Problem]:
+    """Problems with one cell under the rules that relate it to other cells of its row."""
+    fname = f["name"]
+    value = row[pos[fname]].strip()
+    out: list[Problem] = []
+    cond = f.get(REQUIRED_IF)
+    if isinstance(cond, dict) and cond.get("field") in pos:
+        other = row[pos[cond["field"]]].strip()
+        wanted = str(cond.get("equals"))
+        if other == wanted and not value:
+            out.append(Problem(file, line, fname, f'a value is required here because {cond["field"]} is "{wanted}"'))
+        elif other != wanted and value:
+            out.append(
+                Problem(
+                    file,
+                    line,
+                    fname,
+                    f'"{value}" must be empty unless {cond["field"]} is "{wanted}" (it is "{other}")',
+                )
+            )
+    same = f.get(SAME_AS)
+    if isinstance(same, str) and same in pos and value:
+        other = row[pos[same]].strip()
+        if value != other:
+            out.append(Problem(file, line, fname, f'"{value}" must be the same as {same} ("{other}")'))
+    within = f.get(WITHIN)
+    if isinstance(within, str) and within in pos and value:
+        listed = set(split_refs(row[pos[within]]))
+        missing = [v for v in split_refs(value) if v not in listed]
+        if missing:
+            out.append(
+                Problem(
+                    file,
+                    line,
+                    fname,
+                    f"{', '.join(repr(m) for m in missing)} must also be listed in {within} of the same row",
+                )
+            )
+    return out
 
 
 def _check_header(res: dict, table: Table) -> list[Problem]:
@@ -697,6 +768,7 @@ def _custom_checks(
             for f in fields:
                 fname = f["name"]
                 value = row[pos[fname]]
+                problems.extend(_row_rules(f, row, pos, table.file, line))
                 if value == "":
                     continue
                 if f.get(DATE):
