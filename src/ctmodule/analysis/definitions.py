@@ -451,19 +451,23 @@ def weighted_similarity(grid, a, b, weights=None, *, method: str = "jaccard") ->
     return 1.0 if upper == 0 else float(lower / upper)
 
 
-def rank_swaps(grid, target, weights, *, base_weights=None, method: str = "jaccard") -> list[tuple[str, str]]:
+def rank_swaps(
+    grid, target, weights, *, base_weights=None, method: str = "jaccard", digits: int = 9
+) -> list[tuple[str, str]]:
     """The pairs of definitions whose order of similarity to ``target`` reverses when re-weighted.
 
     Each other definition is scored against ``target`` with ``base_weights`` (default: all 1)
     and with ``weights``. A pair ``(x, y)`` is reported when one is strictly more similar than
     the other under the first weighting and strictly less under the second; ties on either side
-    do not count. Pairs are written in alphabetical order, and the list is sorted.
+    do not count (scores are rounded to ``digits`` decimals first, so that scores equal on paper
+    but not in floating point count as ties). Pairs are written in alphabetical order, and the
+    list is sorted.
     """
     others = [d for d in grid.index if d != target]
     if target not in grid.index:
         raise KeyError(f"unknown definition: {target!r}")
-    before = {d: weighted_similarity(grid, target, d, base_weights, method=method) for d in others}
-    after = {d: weighted_similarity(grid, target, d, weights, method=method) for d in others}
+    before = {d: round(weighted_similarity(grid, target, d, base_weights, method=method), digits) for d in others}
+    after = {d: round(weighted_similarity(grid, target, d, weights, method=method), digits) for d in others}
     swaps = []
     for i, x in enumerate(others):
         for y in others[i + 1:]:
