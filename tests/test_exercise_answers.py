@@ -1,9 +1,10 @@
 """The analytical questions of the exercises, checked against ``ctmodule``.
 
-The notebooks students get read the CSVs with pandas only, so their hidden tests recompute each
-answer from ``data/`` with plain Python of their own. This file closes the loop: it runs the master
-notebooks (their solutions) and compares each analytical answer with the function of
-``ctmodule.analysis`` that computes the same thing, on the data as they are now; and it shows that
+The notebooks students get read the CSVs with pandas only, and their hidden tests hold the expected
+values for the current data (the grader's judge sees the submission's values, not the data files).
+This file ties those values to the package: it runs the master notebooks (their solutions) and
+compares each analytical answer with the function of ``ctmodule.analysis`` that computes the same
+thing on ``data/``, so a change in the data shows up here and in nbval together; and it shows that
 the masters keep to Kazakhstan once ``cases.csv`` and ``measures.csv`` gain a ``country`` column and
 rows for other Central Asian states.
 """
