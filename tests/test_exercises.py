@@ -220,9 +220,9 @@ def test_broken_solution_fails_nbval(tmp_path):
     ex01 = load_nb(master_path("ex01-instruments"))
     ex04 = load_nb(master_path("ex04-security-council"))
     broken01, cell01 = _break(
-        ex01, "q5", 'float((universal["kazakhstan_party"] == "yes").mean())', "0.5"
+        ex01, "q4", 'float((universal["kazakhstan_party"] == "yes").mean())', "0.5"
     )
-    broken04, cell04 = _break(ex04, "q4", 'when["ev-40"]).days)', 'when["ev-40"]).days) + 1')
+    broken04, cell04 = _break(ex04, "q4", 'events["year"].isin(years)', 'events["year"].isin(years[:1])')
     (tmp_path / "intact01.ipynb").write_text(json.dumps(ex01), encoding="utf-8")
     (tmp_path / "broken01.ipynb").write_text(json.dumps(broken01), encoding="utf-8")
     (tmp_path / "broken04.ipynb").write_text(json.dumps(broken04), encoding="utf-8")
