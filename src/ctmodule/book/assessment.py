@@ -79,7 +79,7 @@ def _sections(lines: list[str], level: int, start: int = 0, end: int | None = No
     for i in heads:
         stop = end
         for j in range(i + 1, end):
-            if re.match(r"#{1,%d} " % level, lines[j]):
+            if re.match(rf"#{{1,{level}}} ", lines[j]):
                 stop = j
                 break
         yield lines[i][len(marker):].strip(), i, stop
@@ -165,7 +165,7 @@ def weights(text: str) -> dict[str, dict[str, int]]:
         if sum(numbers) != 100 or stated != 100:
             raise AssessmentError(f"{PAGE}:{line}: '{fmt}': the weights add up to {sum(numbers)} "
                                   f"(stated total {stated}), not 100")
-        result[fmt] = dict(zip(criteria, numbers))
+        result[fmt] = dict(zip(criteria, numbers, strict=True))
     return result
 
 
