@@ -5,6 +5,8 @@
 - :mod:`~ctmodule.book.figures`: figures glued onto a page with their caption and alt text;
 - :mod:`~ctmodule.book.glossary`: the glossary from ``glossary/*.yml``;
 - :mod:`~ctmodule.book.quiz`: the self-check quizzes from ``quizzes/*.json``.
+- :mod:`~ctmodule.book.assessment`: the assessment page (rubric, weights, exemplars) read back and
+  checked, and the rubric pointers in the exercise masters' hand-marked questions.
 
 This part may import :mod:`ctmodule.data`, :mod:`ctmodule.analysis` and :mod:`ctmodule.explorers`,
 never :mod:`ctmodule.grading`.
