@@ -215,7 +215,7 @@ def _soup(text: str):
 
 
 def _text(el) -> str:
-    return re.sub(r"\s+", " ", el.get_text(" ") if el is not None else "").strip()
+    return re.sub(r"\s+", " ", el.get_text() if el is not None else "").strip()
 
 
 def _heading_text(h) -> str:

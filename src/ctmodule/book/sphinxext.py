@@ -5,7 +5,9 @@ parsing, and the files it was generated from are recorded as dependencies, so
 the page is rebuilt whenever they change (never written by hand, never stale):
 
 - ``<!-- ctmodule:glossary -->``: the glossary from ``glossary/*.yml``;
-- ``<!-- ctmodule:data-dictionary -->``: the data dictionary from ``data/datapackage.json``.
+- ``<!-- ctmodule:data-dictionary -->``: the data dictionary from ``data/datapackage.json``;
+- ``<!-- ctmodule:slides -->``: the list of the chapters' slide decks (``ctmodule.book.slides``
+  writes the decks themselves when the build has finished).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from sphinx.errors import ExtensionError
 GENERATORS = {
     "<!-- ctmodule:glossary -->": "_glossary",
     "<!-- ctmodule:data-dictionary -->": "_data_dictionary",
+    "<!-- ctmodule:slides -->": "_slides",
 }
 
 
@@ -37,6 +40,14 @@ def _data_dictionary(root: Path, env) -> str:
     for table in sorted(path.parent.glob("*.csv")):  # the page shows row counts
         env.note_dependency(str(table))
     return render_markdown(path)
+
+
+def _slides(root: Path, env) -> str:
+    from ctmodule.book.slides import CHAPTERS_DIR, chapter_stems, index_markdown
+
+    for stem in chapter_stems(root, env.found_docs):  # the list shows each chapter's title
+        env.note_dependency(str(root / CHAPTERS_DIR / f"{stem}.ipynb"))
+    return index_markdown(root, env.found_docs)
 
 
 def _on_source_read(app, docname, source):
