@@ -272,9 +272,20 @@ def _inner(el) -> str:
     return "".join(str(c) for c in el.contents).strip()
 
 
+_ABBREVIATION = re.compile(r"(?:\b[A-Z]|\b(?:e\.g|i\.e|cf|art|arts|para|paras|No|no|Nos|p|pp|vol|"
+                           r"Dr|Mr|Mrs|Ms|St|Jr|Sr|Prof|Gen|Col|Lt|etc|vs|al|ed|eds|Inc|Ltd|Co))\.$")
+
+
 def _sentences(text: str, count: int, limit: int) -> str:
     """The first ``count`` sentences of ``text``, cut to at most ``limit`` characters."""
-    parts = re.split(r"(?<=[.!?])\s+(?=[A-Z\u201c\"(])", text)
+    parts, start = [], 0
+    for m in re.finditer(r"(?<=[.!?])\s+(?=[A-Z\u201c\"(])", text):
+        before = text[start:m.start()]
+        if _ABBREVIATION.search(before):  # "Anis H. Bajrektarevic", "art. 174", "e.g. the"
+            continue
+        parts.append(before)
+        start = m.end()
+    parts.append(text[start:])
     lead = ""
     for part in parts[:count]:
         if lead and len(lead) + len(part) + 1 > limit:
@@ -332,6 +343,50 @@ def _figures(sec, stem: str, where: str) -> list[Figure]:
             body = _clean(table, stem)
             found.append(Figure(anchor, "table", str(body), caption_html, caption_text, ""))
     return found
+
+
+def _prose(sec, direct: bool) -> list:
+    """The paragraphs of ``sec`` (only its own, or its subsections' too), not those of figures,
+    tables, solutions (``details``) or exercises."""
+    out = []
+    for p in sec.find_all("p"):
+        if p.find_parent(["figure", "table", "details", "aside"]) is not None:
+            continue
+        if p.find_parent(class_=re.compile(r"^(exercise|solution|admonition|cell_output)")) is not None:
+            continue
+        if direct and p.find_parent("section") is not sec:
+            continue
+        if _text(p):
+            out.append(p)
+    return out
+
+
+def _section(name: str, sec, stem: str, where: str) -> Section:
+    own = _prose(sec, direct=True)
+    every = own or _prose(sec, direct=False)
+    lead = _sentences(_text(every[0]), LEAD_SENTENCES, LEAD_MAX_CHARS) if every else ""
+    if not lead:  # a section of lists or tables only
+        first = sec.find(["li", "dt", "dd"])
+        lead = _sentences(_text(first), LEAD_SENTENCES, LEAD_MAX_CHARS) if first is not None else ""
+    subs, sub_notes = [], []
+    for sub in sec.find_all("section"):
+        h = sub.find(["h3"], recursive=False)
+        if h is None:
+            continue
+        title = _heading_text(h)
+        subs.append(title)
+        paras = _prose(sub, direct=True)
+        if paras:
+            sub_notes.append(f"{title}: {_sentences(_text(paras[0]), 3, 500)}")
+    notes = _notes(own)
+    if sub_notes:
+        notes = "\n\n".join(x for x in [notes, *sub_notes] if x)
+    figures = _figures(sec, stem, where)
+    if not notes:
+        notes = _text(sec.find(["ul", "ol", "dl"])) or " ".join(f.caption_text for f in figures) or lead
+    if not notes:
+        notes = f"The section \u201c{name}\u201d of the chapter: its content is in the book (link on the slide)."
+    return Section(name, _anchor(sec), lead, notes[: NOTES_MAX_CHARS * 2], subs, figures)
 
 
 def read_page(page_html: str, stem: str, outline: Outline, quiz: list[dict],
@@ -393,12 +448,7 @@ def read_page(page_html: str, stem: str, outline: Outline, quiz: list[dict],
     for name, sec in ordered:
         if name.lower() in TEMPLATE_SECTIONS:
             continue
-        paras = [p for p in sec.find_all("p") if p.find_parent("figure") is None
-                 and p.find_parent("section") is sec and p.find_parent(["details", "table"]) is None]
-        lead_text = _sentences(_text(paras[0]), LEAD_SENTENCES, LEAD_MAX_CHARS) if paras else ""
-        subs = [_heading_text(h) for h in sec.find_all("h3")]
-        sections.append(Section(name, _anchor(sec), lead_text, _notes(paras), subs,
-                                _figures(sec, stem, where)))
+        sections.append(_section(name, sec, stem, where))
     return Chapter(stem, title, outline, _notes(intro_paras), outcomes, lead, sections, discussion,
                    summary, quiz)
 
