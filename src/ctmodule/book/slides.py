@@ -632,6 +632,9 @@ DECK_CSS = """
 .reveal ul.choices { list-style: none; }
 .reveal ul.choices .letter { font-weight: bold; }
 .reveal code { font-size: 0.9em; }
+/* the slide counter: reveal.js's default (white on 40 % black, 10 px) fails WCAG AA contrast */
+.reveal .slide-number { background: #1a1a1a; color: #fff; font-size: 16px; }
+.reveal .slide-number a { color: #fff; text-decoration: none; }
 """
 
 DECK_TEMPLATE = """<!DOCTYPE html>
