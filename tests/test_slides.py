@@ -153,7 +153,7 @@ def test_deck_holds_outcomes_questions_quiz_summary(built, stem):
     quiz_slides = [s for s in soup.select("div.slides > section")
                    if s.find("h2") and s.find("h2").get_text().startswith("Quiz ")]
     assert len(quiz_slides) == len(quiz)
-    for q, s in zip(quiz, quiz_slides):
+    for q, s in zip(quiz, quiz_slides, strict=True):
         assert text_of(q["question"]) in text_of(str(s.select_one("p.question")))
         answer = s.select_one(".fragment.answer")  # revealed on the next key press, not before
         assert answer is not None and "Answer:" in answer.get_text()
