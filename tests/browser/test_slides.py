@@ -235,3 +235,30 @@ def test_decks_work_from_the_offline_zip(unpacked_zip, site, new_guarded_page):
         if guard.problems():
             problems.setdefault(deck, []).extend(guard.problems())
     assert not problems, problems
+
+
+def test_speaker_view_shows_the_notes(site, site_url, new_guarded_page):
+    """S opens reveal.js's speaker view (a second window, made by the vendored notes plugin)
+    with the current slide's notes, offline and without errors."""
+    decks = discover_decks(site)
+    if not decks:
+        pytest.fail("the built site has no slide deck: run `make book`", pytrace=False)
+    page, guard = new_guarded_page(site_url)
+    _open(page, guard, site_url + decks[0])
+    page.locator("body").focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => Reveal.getIndices().h === 1")
+    want = page.evaluate("() => Reveal.getCurrentSlide().querySelector('aside.notes').textContent")
+    with page.context.expect_page() as popup:
+        page.keyboard.press("s")
+    view = popup.value
+    guard.watch(view)
+    notes = view.locator(".speaker-controls-notes")
+    notes.wait_for(timeout=10000)
+    view.wait_for_function("(el) => el.textContent.includes('NOTES') && el.textContent.length > 10",
+                           arg=notes.element_handle(), timeout=10000)
+    shown = re.sub(r"\s+", " ", notes.inner_text())
+    assert re.sub(r"\s+", " ", want).strip()[:120] in shown, shown[:300]
+    view.close()
+    guard.settle(page)
+    assert not guard.problems(), guard.problems()
