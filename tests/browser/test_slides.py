@@ -51,7 +51,10 @@ STATE_JS = """() => {
           notes: (s.querySelector('aside.notes') || {}).textContent || '',
           brokenImages: Array.from(s.querySelectorAll('img'))
               .filter(img => !(img.complete && img.naturalWidth > 0)).map(img => img.src),
-          noAlt: Array.from(s.querySelectorAll('img')).filter(img => !(img.alt || '').trim()).length};
+          noAlt: Array.from(s.querySelectorAll('img')).filter(img => !(img.alt || '').trim()).length,
+          bottom: Math.max(0, ...Array.from(s.children).filter(c => c.tagName !== 'ASIDE')
+              .map(c => c.offsetTop + c.offsetHeight)),
+          height: Reveal.getConfig().height};
 }"""
 
 
@@ -164,7 +167,7 @@ def test_deck_walks_with_the_keyboard(walked, deck_path):
     assert any(s["f"] >= 0 for s in states), f"{deck_path}: no fragment (quiz answer) was revealed"
 
 
-def test_every_slide_has_a_heading_notes_and_working_images(walked, deck_path):
+def test_every_slide_has_a_heading_notes_working_images_and_fits(walked, deck_path):
     states, _, _ = walked(deck_path)
     by_slide = {_counter(s)[0]: s for s in states}
     no_heading = [k for k, s in by_slide.items() if not s["heading"].strip()]
@@ -175,6 +178,9 @@ def test_every_slide_has_a_heading_notes_and_working_images(walked, deck_path):
     assert not no_notes, f"{deck_path}: slides without speaker notes: {no_notes}"
     assert not broken, f"{deck_path}: images that did not load: {broken}"
     assert not no_alt, f"{deck_path}: slides with an image without alt text: {no_alt}"
+    # nothing is cut off at the bottom of a slide (reveal.js scales a slide, it does not scroll it)
+    cut = [(k, s["bottom"]) for k, s in by_slide.items() if s["bottom"] > s["height"]]
+    assert not cut, f"{deck_path}: slides whose content runs past the slide's {states[0]['height']} px: {cut}"
 
 
 def test_deck_is_offline_and_quiet(walked, deck_path):
