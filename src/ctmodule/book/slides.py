@@ -494,7 +494,7 @@ def _chunks(items: list[str], budget: int) -> list[list[str]]:
 
 def _density(fragment: str) -> str:
     n = _visible_len(fragment)
-    return "dense" if n > 420 else ""
+    return "dense" if n > 560 else ""
 
 
 def _answer_text(q: dict) -> tuple[str, str]:
@@ -776,6 +776,14 @@ def index_markdown(root: str | Path, docnames=None) -> str:
 # Sphinx
 
 
+def _book_title(app) -> str:
+    """The book's title (Jupyter Book passes ``title`` as ``html_title``; ``project`` is unset)."""
+    for value in (getattr(app.config, "html_title", ""), app.config.project):
+        if value and value != "Project name not set":
+            return str(value)
+    return ""
+
+
 def _on_build_finished(app, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
@@ -784,8 +792,8 @@ def _on_build_finished(app, exception) -> None:
 
     start = time.perf_counter()
     try:
-        decks = build_decks(app.srcdir, app.outdir, app.env.found_docs,
-                            book_title=app.config.project or "", language=app.config.language or "en")
+        decks = build_decks(app.srcdir, app.outdir, app.env.found_docs, book_title=_book_title(app),
+                            language=app.config.language or "en")
     except SlideError as exc:
         raise ExtensionError(f"slides: {exc}") from exc
     logging.getLogger(__name__).info(
@@ -795,6 +803,16 @@ def _on_build_finished(app, exception) -> None:
 def setup(app):
     app.connect("build-finished", _on_build_finished)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
+
+
+def _config_title(root: Path) -> str:
+    import yaml
+
+    try:
+        config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        return ""
+    return str(config.get("title") or "")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -810,7 +828,7 @@ def main(argv: list[str] | None = None) -> int:
     built = {f"{CHAPTERS_DIR}/{p.stem}" for p in (args.site / CHAPTERS_DIR).glob("*.html")}
     try:
         start = time.perf_counter()
-        decks = build_decks(root, args.site, built)
+        decks = build_decks(root, args.site, built, book_title=_config_title(root))
     except SlideError as exc:
         print(f"slides: {exc}", file=sys.stderr)
         return 1
