@@ -20,7 +20,7 @@ NBVAL  := --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sani
 BOOK     ?= .
 NB_PATHS ?= chapters exercises
 
-.PHONY: book test lint unit nbval build-strict lab clean distclean venv vendor browser
+.PHONY: book test lint unit nbval build-strict lab clean distclean venv vendor browser pdf
 
 $(STAMP): requirements.txt constraints.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -63,9 +63,22 @@ vendor: $(STAMP) $(NODE_STAMP)
 book: $(STAMP) vendor
 	$(check_inputs)
 	$(BIN)/jupyter-book build $(BOOK) $(JB_FLAGS)
+	@# the print edition (when TeX is installed), from the execution cache just filled; when it was
+	@# rebuilt, the site's "Print edition" page is re-read to link the new PDFs
+	@before=$$(stat -c %Y $(BOOK)/_build/pdf/inputs.sha256 2>/dev/null || echo none); \
+	 $(BIN)/ctmodule pdf --root $(BOOK) --if-available; \
+	 after=$$(stat -c %Y $(BOOK)/_build/pdf/inputs.sha256 2>/dev/null || echo none); \
+	 if [ "$$before" != "$$after" ]; then $(BIN)/jupyter-book build $(BOOK) $(JB_FLAGS); fi
 	$(BIN)/python tools/check_links.py $(BOOK)/_build/html
 	$(BIN)/python tools/zip_site.py $(BOOK)/_build/html $(BOOK)/_build/ctmodule-book.zip
 	@echo "Built: open $(BOOK)/_build/html/index.html (offline copy: $(BOOK)/_build/ctmodule-book.zip)"
+
+# The print edition: the book and the instructor's guide as PDF (XeLaTeX), checked (titles in the
+# text, fonts embedded, no "??", no missing glyphs, no blank page) into _build/pdf/. Rebuilt only
+# when an input changed. `make book` runs it too when TeX is installed, and links the PDFs.
+pdf: $(STAMP)
+	$(check_inputs)
+	$(BIN)/ctmodule pdf --root $(BOOK)
 
 # Chromium (Debian's, /usr/bin/chromium) against the built site on 127.0.0.1, network blocked:
 # every page, navigation, search, math, quizzes, explorers, links, axe-core, the offline zip.
@@ -81,7 +94,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	PYTHONPATH=$(IMPORTS_SRC) $(BIN)/lint-imports --no-cache --config pyproject.toml
 
-unit: $(STAMP)
+unit: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m pytest -n $(JOBS) -m "not browser" tests
 
 nbval: $(STAMP)

@@ -594,6 +594,23 @@ def table_rows(res: dict) -> list[tuple[str, ...]]:
         row("Rebuild, nothing changed (median)" + _exit(nc["last"]), _fmt_s(nc["median_s"]),
             _fmt_s(nc.get("median_cpu_s")), "", f"≤ {TARGETS['nochange_rebuild_s']:.0f} s",
             _mark(nc["median_s"] <= TARGETS["nochange_rebuild_s"]))
+    pdf = b.get("pdf")
+    if pdf and pdf.get("available") is False:
+        row("Print edition (`ctmodule pdf`)", f"not available: {pdf['reason']}")
+    elif pdf:
+        ratio = pdf["seconds"] / clean["seconds"] if clean else None
+        row("Print edition, warm cache (`ctmodule pdf --force`: LaTeX build, XeLaTeX, checks)" + _exit(pdf),
+            _fmt_s(pdf["seconds"]), _fmt_s(pdf.get("cpu_s")),
+            "" if ratio is None else f"{ratio:.2f} × clean build")
+        if pdf.get("timings"):
+            row("  of which Sphinx's LaTeX builder", _fmt_s(pdf["timings"].get("sphinx_latex_s")))
+        for name, doc in (pdf.get("documents") or {}).items():
+            row(f"  `{name}`: {doc['pages']} pages (XeLaTeX and checks)", _fmt_s(doc["seconds"]), "", "",
+                "no problem", _mark(not doc["problems"]))
+        pn = b.get("pdf_nochange")
+        if pn:
+            row("Print edition, nothing changed (digest check)" + _exit(pn), _fmt_s(pn["seconds"]),
+                _fmt_s(pn.get("cpu_s")), "", "≤ 2 s", _mark(pn["seconds"] <= 2))
     md = b.get("markdown_edit")
     if md and nc:
         ratio = md["seconds"] / nc["median_s"]
@@ -838,6 +855,19 @@ def main() -> int:
                 p.write_bytes(original)
                 log(f"notebook edit rebuild: {ne['seconds']} s; re-executed {new} (log: {logged})")
             r["site"] = site_size(copy / "_build" / "html")
+            # the print edition, from the warm execution cache (as `make book` builds it), then once
+            # more with nothing changed (the digest check: nothing is rebuilt)
+            if shutil.which("xelatex"):
+                log("print edition (ctmodule pdf --force)")
+                report = work / "pdf-report.json"
+                pdf_run = run([BIN / "ctmodule", "pdf", "--root", copy, "--force", "--report", report],
+                              copy, env, logs / "pdf.log")
+                b["pdf"] = {**pdf_run, **(json.loads(report.read_text()) if report.exists() else {})}
+                b["pdf_nochange"] = run([BIN / "ctmodule", "pdf", "--root", copy], copy, env,
+                                        logs / "pdf-nochange.log")
+                log(f"  {b['pdf']['seconds']} s; no change: {b['pdf_nochange']['seconds']} s")
+            else:
+                b["pdf"] = {"available": False, "reason": "xelatex is not installed"}
 
         # --- nbval
         if "nbval" not in args.skip:

@@ -142,6 +142,8 @@ def test_source_group(raw, group):
          "international organisation"),
         ("other", "lawyersnjurists.com", "other"),
         ("legal", None, "government"),
+        ("official", "Fionnuala Ní Aoláin (UN Special Rapporteur on counter-terrorism)", "international organisation"),
+        ("official", "Embassy of the Republic of Uzbekistan in Germany", "government"),
     ],
 )
 def test_source_group_by_issuer(kind, author, group):
@@ -191,11 +193,14 @@ def test_real_claims_table():
     claims = data.load("claims")
     sources = data.load("sources")
     table = cl.status_by_seed(claims)
-    assert len(table) == 2, "claims should come from exactly the two seed texts"
-    assert table["total"].sum() == len(claims)
+    assert len(table) == 2, "the seeds' claims should come from exactly the two seed texts"
+    assert table["total"].sum() == int((claims["claimant_type"].astype(str) == "seed_critic").sum())
     assert cl.missing_sources(claims, sources) == []
     assert (table["differs"] > 0).all()
-    assert len(cl.contradicted(claims, sources)) == int(table["differs"].sum())
+    by_claimant = cl.status_by_claimant(claims)
+    assert by_claimant["total"].sum() == len(claims)
+    assert by_claimant.loc["Governments and officials", "total"] >= 12
+    assert len(cl.contradicted(claims, sources)) == int(by_claimant["differs"].sum())
 
 
 def test_find_claims(claims):
@@ -272,3 +277,121 @@ def test_markdown_table_html_is_escaped_and_complete():
     assert "&lt;b&gt;bold&lt;/b&gt;" in table.html and "<b>bold" not in table.html
     assert long in table.html  # nothing is shortened
     assert table.html.count("<tr>") == 3
+
+
+@pytest.fixture
+def mixed():
+    """Claims of seeds and of other claimants, with the claimant columns of the real table."""
+    return pd.DataFrame(
+        {
+            "claim_id": ["C1", "C2", "C3", "O1", "O2", "O3", "U1", "N1"],
+            "claimant_type": ["seed_critic", "seed_critic", "seed_critic", "government", "official", "state_media",
+                              "international_body", "ngo"],
+            "claimant": ["", "", "", "Ministry", "President", "Agency", "UN expert", "HRW"],
+            "claimant_source_id": ["S1", "S1", "S2", "G1", "M1", "M1", "G1", "N1"],
+            "seed_source_id": ["S1", "S1", "S2", None, None, None, None, None],
+            "claim": ["a", "b", "c", "d", "e", "f", "g", "h"],
+            "status": ["confirmed", "differs", "unverified", "unverified", "unverified", "differs", "confirmed",
+                       "unverified"],
+            "checked_against": ["M1", "A1", "G1", "N1", "N1;M1", "A1", "M1", "G1"],
+            "note": ["n"] * 8,
+        }
+    )
+
+
+def test_status_by_claimant_groups_government_officials_and_state_media(mixed):
+    table = cl.status_by_claimant(mixed)
+    assert list(table.index) == ["Seed texts (critics)", "Governments and officials", "International bodies", "NGOs"]
+    assert list(table.columns) == ["confirmed", "differs", "unverified", "total", "unverified_share"]
+    assert table.loc["Governments and officials", ["confirmed", "differs", "unverified", "total"]].tolist() == [0, 1, 2, 3]
+    assert table.loc["Seed texts (critics)", "total"] == 3
+    assert table.loc["Governments and officials", "unverified_share"] == pytest.approx(2 / 3)
+    assert int(table["total"].sum()) == len(mixed)
+
+
+def test_status_by_claimant_by_type_keeps_vocabulary_order(mixed):
+    table = cl.status_by_claimant(mixed.iloc[::-1], by="type")
+    assert list(table.index) == ["seed_critic", "government", "official", "state_media", "international_body", "ngo"]
+    assert table.loc["state_media", "differs"] == 1
+    with pytest.raises(ValueError, match="by must be"):
+        cl.status_by_claimant(mixed, by="seed")
+
+
+def test_status_by_claimant_rejects_bad_or_missing_types(mixed):
+    bad = mixed.copy()
+    bad.loc[3, "claimant_type"] = "goverment"
+    bad.loc[4, "claimant_type"] = None
+    with pytest.raises(ValueError, match=r"unknown claimant_type for 2 claim\(s\) \(O1: goverment, O2: \(empty\)"):
+        cl.status_by_claimant(bad)
+    with pytest.raises(ValueError, match="no claimant_type column"):
+        cl.status_by_claimant(mixed.drop(columns="claimant_type"))
+    unknown = mixed.copy()
+    unknown.loc[0, "status"] = "false"
+    with pytest.raises(ValueError, match="unknown claim status"):
+        cl.status_by_claimant(unknown)
+
+
+def test_status_by_claimant_with_categorical_columns(mixed):
+    cat = mixed.copy()
+    cat["claimant_type"] = pd.Categorical(cat["claimant_type"], categories=list(cl.CLAIMANT_TYPES))
+    cat["status"] = pd.Categorical(cat["status"], categories=list(cl.STATUSES))
+    assert cl.status_by_claimant(cat).equals(cl.status_by_claimant(mixed))
+
+
+def test_seed_functions_ignore_other_claimants(mixed, sources):
+    table = cl.status_by_seed(mixed)
+    assert list(table.index) == ["S1", "S2"]
+    assert int(table["total"].sum()) == 3
+    by_seed = cl.source_types(mixed, sources, by="seed")
+    assert set(by_seed.index) == {"S1", "S2"}
+    by_claimant = cl.source_types(mixed, sources, by="claimant")
+    assert by_claimant.loc["Governments and officials"].sum() == 4
+    assert cl.missing_sources(mixed, sources) == []
+    gap = mixed.copy()
+    gap.loc[3, "claimant_source_id"] = "ZZ"
+    assert cl.missing_sources(gap, sources) == ["ZZ"]
+
+
+def test_contradicted_names_every_claimant(mixed, sources):
+    table = cl.contradicted(mixed, sources)
+    assert table["claim_id"].tolist() == ["C2", "O3"]
+    assert table["claimant"].tolist() == ["Brletich (2017)", "Agency"]
+    assert table["claimant_type"].tolist() == ["seed_critic", "state_media"]
+
+
+def test_describe_status_by_claimant_says_every_number(mixed):
+    text = cl.describe_status_by_claimant(cl.status_by_claimant(mixed))
+    assert text.startswith("Seed texts (critics): 3 claims, of which 1 is confirmed, 1 differs from other sources")
+    assert "Governments and officials: 3 claims, of which 0 are confirmed, 1 differs from other sources and 2 are unverified." in text
+    assert "NGOs: 1 claim, of which 0 are confirmed, 0 differ from other sources and 1 is unverified." in text
+
+
+def test_plot_status_by_claimant_draws_shares_with_counts(mixed):
+    fig = cl.plot_status_by_claimant(mixed)
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels == ["Seed texts (critics) (n=3)", "Governments and officials (n=3)", "International bodies (n=1)",
+                      "NGOs (n=1)"]
+    # each bar adds up to the whole of that claimant's claims
+    ends = {}
+    for p in ax.patches:
+        if p.get_width() > 0:
+            y = round(p.get_y(), 6)
+            ends[y] = max(ends.get(y, 0), p.get_x() + p.get_width())
+    assert all(abs(v - 1) < 1e-9 for v in ends.values()) and len(ends) == 4
+    assert sorted(t.get_text() for t in ax.texts) == ["1", "1", "1", "1", "1", "1", "2"]
+
+
+def test_claims_by_group_or_type(mixed, sources):
+    gov = cl.claims_by("Governments and officials", mixed, sources)
+    assert gov["claim_id"].tolist() == ["O1", "O2", "O3"]
+    assert list(gov.columns) == ["claim_id", "claimant", "claim", "verdict", "what other sources show"]
+    assert gov["claimant"].tolist() == ["Ministry", "President", "Agency"]
+    assert cl.claims_by(None, mixed, sources, kinds="ngo")["claim_id"].tolist() == ["N1"]
+    assert cl.claims_by("Seed texts (critics)", mixed, sources, kinds=["seed_critic"])["claimant"].tolist() == [
+        "Brletich (2017)", "Brletich (2017)", "Unlimitedpolitics (2021)"]
+    assert len(cl.claims_by(None, mixed, sources)) == len(mixed)
+    with pytest.raises(ValueError, match="unknown claimant group"):
+        cl.claims_by("Governments", mixed, sources)
+    with pytest.raises(ValueError, match="unknown claimant_type"):
+        cl.claims_by(None, mixed, sources, kinds=["press"])

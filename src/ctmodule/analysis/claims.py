@@ -1,10 +1,12 @@
-"""Source criticism with the ``claims`` table: what other sources say about the seed texts.
+"""Source criticism with the ``claims`` table: what other sources say about each claimant.
 
-Each row of ``data/claims.csv`` is one factual claim made by one of the two seed texts
-(``seed_source_id``), with a verdict (``status``: confirmed, differs or unverified), the
-sources it was checked against (``checked_against``: source ids separated by ``;``) and a
-``note`` saying what those sources show. The helpers here count, list and plot those rows
-for chapter 8 (weighing the evidence).
+Each row of ``data/claims.csv`` is one factual claim, made by one of the two seed texts or
+by a government, an official, state media, an international body, an NGO, the media or a
+scholar (``claimant_type``, the source it is made in ``claimant_source_id``; for the seeds
+also ``seed_source_id``), with a verdict on one scale for everyone (``status``: confirmed,
+differs or unverified), the sources it was checked against (``checked_against``: source
+ids separated by ``;``) and a ``note`` saying what those sources show. The helpers here
+count, list and plot those rows for chapter 8 (weighing the evidence).
 
 Every function takes the tables as arguments so that it can be tested on small frames;
 left out, they are loaded from the data package with :func:`ctmodule.data.load`.
@@ -24,6 +26,44 @@ STATUS_LABELS = {
     "differs": "Other sources differ",
     "unverified": "Not verified",
 }
+
+CLAIMANT_TYPES = (
+    "seed_critic",
+    "government",
+    "official",
+    "state_media",
+    "international_body",
+    "ngo",
+    "media",
+    "academic",
+)
+"""Who makes a claim (``claims.claimant_type``), in the order used by tables and figures."""
+
+CLAIMANT_LABELS = {
+    "seed_critic": "Seed texts (critics)",
+    "government": "Government institutions",
+    "official": "Officials",
+    "state_media": "State media",
+    "international_body": "International bodies",
+    "ngo": "NGOs",
+    "media": "Media",
+    "academic": "Scholars",
+}
+
+CLAIMANT_GROUPS = {
+    "seed_critic": "Seed texts (critics)",
+    "government": "Governments and officials",
+    "official": "Governments and officials",
+    "state_media": "Governments and officials",
+    "international_body": "International bodies",
+    "ngo": "NGOs",
+    "media": "Media and scholars",
+    "academic": "Media and scholars",
+}
+"""The coarser groups of :func:`status_by_claimant` with ``by="group"``: a government's
+institutions, its office-holders and its state media speak for the state together."""
+
+GROUP_ORDER = tuple(dict.fromkeys(CLAIMANT_GROUPS.values()))
 
 SOURCE_GROUPS = ("government", "international organisation", "NGO", "media", "academic", "other")
 """The groups :func:`source_group` sorts a source's ``type`` into, in display order."""
@@ -45,7 +85,7 @@ _GOVERNMENT_AUTHOR = re.compile(
 _IO_AUTHOR = re.compile(
     r"united nations|\bunodc\b|\bohchr\b|high commissioner|organi[sz]ation (of|for)|shanghai cooperation|"
     r"commonwealth of independent|european (parliament|union)|council of europe|international civil aviation|"
-    r"international atomic|turkic|\bosce\b|\bicao\b|\biaea\b",
+    r"international atomic|turkic|\bosce\b|\bicao\b|\biaea\b|\bun\b",
     re.IGNORECASE,
 )
 # For free-text types (not in the tables above): the first group whose pattern matches wins.
@@ -84,6 +124,177 @@ def _check_statuses(claims) -> None:
     bad = sorted(set(claims["status"].dropna().astype(str).str.strip()) - set(STATUSES))
     if bad:
         raise ValueError(f"unknown claim status {bad}; expected one of {list(STATUSES)}")
+
+
+def claimant_types(claims):
+    """The ``claimant_type`` of every row as plain strings, checked against :data:`CLAIMANT_TYPES`.
+
+    Raises ``ValueError`` naming the claims whose type is missing or not in the vocabulary,
+    and when the table has no ``claimant_type`` column at all.
+    """
+    if "claimant_type" not in claims.columns:
+        raise ValueError("the claims table has no claimant_type column (see data/README.md)")
+    kinds = [_text(v).strip() for v in claims["claimant_type"]]
+    ids = [_text(v) for v in claims["claim_id"]] if "claim_id" in claims.columns else [str(i) for i in claims.index]
+    bad = [(cid, kind) for cid, kind in zip(ids, kinds, strict=True) if kind not in CLAIMANT_TYPES]
+    if bad:
+        shown = ", ".join(f"{cid}: {kind or '(empty)'!s}" for cid, kind in bad[:5])
+        more = f" and {len(bad) - 5} more" if len(bad) > 5 else ""
+        raise ValueError(
+            f"unknown claimant_type for {len(bad)} claim(s) ({shown}{more}); expected one of {list(CLAIMANT_TYPES)}"
+        )
+    import pandas as pd
+
+    return pd.Series(kinds, index=claims.index, name="claimant_type")
+
+
+def seed_claims(claims):
+    """Only the rows of the two seed texts: ``claimant_type`` ``seed_critic`` where the table
+    has that column, else the rows with a ``seed_source_id`` (tables from before the column)."""
+    if "claimant_type" in claims.columns:
+        return claims[(claimant_types(claims) == "seed_critic").to_numpy()]
+    return claims[[bool(_text(v).strip()) for v in claims["seed_source_id"]]]
+
+
+def status_by_claimant(claims=None, *, by: str = "group"):
+    """Count the claims of each kind of claimant by verdict, on the one verdict scale.
+
+    ``by="group"`` (the default) gives one row per group of :data:`GROUP_ORDER` that occurs
+    (governments, officials and state media together); ``by="type"`` one row per value of
+    :data:`CLAIMANT_TYPES` that occurs. Columns: the three statuses (always, in
+    :data:`STATUSES` order), ``total`` and ``unverified_share`` (between 0 and 1).
+    """
+    import pandas as pd
+
+    if claims is None:
+        claims = _load("claims")
+    _check_statuses(claims)
+    kinds = claimant_types(claims)
+    if by == "group":
+        keys, order, name = kinds.map(CLAIMANT_GROUPS), GROUP_ORDER, "claimant_group"
+    elif by == "type":
+        keys, order, name = kinds, CLAIMANT_TYPES, "claimant_type"
+    else:
+        raise ValueError("by must be 'group' or 'type'")
+    status = pd.Series([_text(v).strip() for v in claims["status"]], index=claims.index)
+    table = pd.crosstab(keys.to_numpy(), status.to_numpy())
+    table = table.reindex(index=[k for k in order if k in table.index], columns=list(STATUSES), fill_value=0)
+    table = table.astype(int)
+    table["total"] = table[list(STATUSES)].sum(axis=1)
+    table["unverified_share"] = (table["unverified"] / table["total"]).astype(float)
+    table.index.name = name
+    table.columns.name = None
+    return table
+
+
+def describe_status_by_claimant(table=None) -> str:
+    """A text description of :func:`status_by_claimant` (for the figure's readers), one
+    sentence per row, generated from the numbers: "Seed texts (critics): 26 claims, of which
+    13 are confirmed, 6 differ from other sources and 7 are unverified."
+    """
+    if table is None:
+        table = status_by_claimant()
+
+    def n(count: int, one: str, many: str) -> str:
+        return f"{count} {one if count == 1 else many}"
+
+    sentences = []
+    for key, row in table.iterrows():
+        label = CLAIMANT_LABELS.get(str(key), str(key))
+        total, conf, diff, unv = (int(row[c]) for c in ("total", "confirmed", "differs", "unverified"))
+        sentences.append(
+            f"{label}: {n(total, 'claim', 'claims')}, of which {conf} "
+            f"{'is' if conf == 1 else 'are'} confirmed, {diff} "
+            f"{'differs' if diff == 1 else 'differ'} from other sources and {unv} "
+            f"{'is' if unv == 1 else 'are'} unverified."
+        )
+    return " ".join(sentences)
+
+
+def plot_status_by_claimant(claims=None, *, by: str = "group"):
+    """Horizontal stacked bars: the claims of each kind of claimant by verdict, as shares
+    of that claimant's claims (so that groups of different sizes compare), each segment
+    labelled with its count. Returns the matplotlib figure.
+    """
+    from ctmodule.analysis.plotting import PALETTE, new_figure
+
+    table = status_by_claimant(claims, by=by)
+    labels = [f"{CLAIMANT_LABELS.get(str(k), str(k))} (n={int(t)})" for k, t in zip(table.index, table["total"],
+                                                                                  strict=True)]
+    colours = {"confirmed": PALETTE[2], "differs": PALETTE[5], "unverified": PALETTE[4]}
+    hatches = {"confirmed": "", "differs": "//", "unverified": ".."}
+    fig, ax = new_figure(7.5, 1.4 + 0.6 * len(table))
+    left = [0.0] * len(table)
+    for status in STATUSES:
+        counts = table[status].tolist()
+        shares = [c / t if t else 0.0 for c, t in zip(counts, table["total"], strict=True)]
+        bars = ax.barh(labels, shares, left=left, color=colours[status], hatch=hatches[status],
+                       edgecolor="white", label=STATUS_LABELS[status])
+        for bar, count in zip(bars, counts, strict=True):
+            if count:
+                ax.text(bar.get_x() + bar.get_width() / 2, bar.get_y() + bar.get_height() / 2, str(count),
+                        ha="center", va="center", color="black", fontsize=10,
+                        bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none"})
+        left = [a + b for a, b in zip(left, shares, strict=True)]
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("Share of the claimant's checked claims (numbers in the bars are counts)")
+    ax.xaxis.set_major_formatter(lambda x, _pos: f"{x:.0%}")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22 if len(table) > 3 else -0.35), ncol=3, frameon=False)
+    return fig
+
+
+def claims_by(group=None, claims=None, sources=None, *, kinds=None):
+    """The claims of one claimant group (a value of :data:`GROUP_ORDER`) or of some
+    ``claimant_type`` values (``kinds``), as a readable table in ``claim_id`` order.
+
+    Columns: ``claim_id``, ``claimant`` (see :func:`claimant_label`), ``claim``, ``verdict``
+    and ``what other sources show``. With neither ``group`` nor ``kinds``, every claim.
+    Raises ``ValueError`` for a group or a type that does not exist.
+    """
+    import pandas as pd
+
+    if claims is None:
+        claims = _load("claims")
+    if sources is None:
+        sources = _load("sources")
+    _check_statuses(claims)
+    types = claimant_types(claims)
+    keep = pd.Series(True, index=claims.index)
+    if group is not None:
+        if group not in GROUP_ORDER:
+            raise ValueError(f"unknown claimant group {group!r}; expected one of {list(GROUP_ORDER)}")
+        keep &= types.map(CLAIMANT_GROUPS) == group
+    if kinds is not None:
+        kinds = [kinds] if isinstance(kinds, str) else list(kinds)
+        unknown = sorted(set(kinds) - set(CLAIMANT_TYPES))
+        if unknown:
+            raise ValueError(f"unknown claimant_type {unknown}; expected values of {list(CLAIMANT_TYPES)}")
+        keep &= types.isin(kinds)
+    rows = claims[keep.to_numpy()].sort_values("claim_id")
+    out = pd.DataFrame(
+        {
+            "claim_id": rows["claim_id"].astype(str),
+            "claimant": [claimant_label(r, sources) for _, r in rows.iterrows()],
+            "claim": [_text(v) for v in rows["claim"]],
+            "verdict": [_text(v).strip() for v in rows["status"]],
+            "what other sources show": [_text(v) for v in rows["note"]],
+        }
+    )
+    return out.reset_index(drop=True)
+
+
+def claimant_label(row, sources=None) -> str:
+    """Who makes a claim, for a table: ``Author (year)`` for a seed text, else the
+    ``claimant`` column (falling back to the claimant's source label)."""
+    seed = _text(row.get("seed_source_id")).strip()
+    kind = _text(row.get("claimant_type")).strip()
+    if seed and kind in ("", "seed_critic"):
+        return seed_label(seed, sources)
+    who = _text(row.get("claimant")).strip()
+    if who:
+        return who
+    return seed_label(_text(row.get("claimant_source_id")).strip(), sources)
 
 
 _PERSON_TYPES = {"academic", "seed"}
@@ -150,14 +361,17 @@ def seed_order(seed_ids, sources) -> list[str]:
 def status_by_seed(claims=None):
     """Count the claims of each seed text by verdict.
 
-    Returns a DataFrame indexed by ``seed_source_id`` with one integer column per status
-    (always all three, in :data:`STATUSES` order) and a ``total`` column.
+    Only the seeds' rows count (see :func:`seed_claims`); the other claimants are in
+    :func:`status_by_claimant`. Returns a DataFrame indexed by ``seed_source_id`` with one
+    integer column per status (always all three, in :data:`STATUSES` order) and a ``total``
+    column.
     """
     import pandas as pd
 
     if claims is None:
         claims = _load("claims")
     _check_statuses(claims)
+    claims = seed_claims(claims)
     status = claims["status"].astype(str).str.strip()
     table = pd.crosstab(claims["seed_source_id"].astype(str), status)
     table = table.reindex(columns=list(STATUSES), fill_value=0).astype(int)
@@ -221,9 +435,11 @@ def plot_status_by_seed(claims=None, sources=None):
 def contradicted(claims=None, sources=None):
     """The claims that other sources contradict (status ``differs``), with what they say.
 
-    Returns a DataFrame with the columns ``claim_id``, ``seed`` (a short label),
-    ``claim``, ``what other sources show`` (the note) and ``checked against`` (the
-    sources' short labels joined by ``; ``), in ``claim_id`` order.
+    Returns a DataFrame with the columns ``claim_id``, ``claimant`` (who makes the claim:
+    ``Author (year)`` for a seed, else the ``claimant`` column), ``seed`` (the same, kept
+    for older readers), ``claimant_type`` (empty for tables without it), ``claim``,
+    ``what other sources show`` (the note) and ``checked against`` (the sources' short
+    labels joined by ``; ``), in ``claim_id`` order.
     """
     import pandas as pd
 
@@ -233,10 +449,14 @@ def contradicted(claims=None, sources=None):
         sources = _load("sources")
     _check_statuses(claims)
     rows = claims[claims["status"].astype(str).str.strip() == "differs"].sort_values("claim_id")
+    who = [claimant_label(r, sources) for _, r in rows.iterrows()]
+    kinds = [_text(v) for v in rows["claimant_type"]] if "claimant_type" in rows.columns else [""] * len(rows)
     out = pd.DataFrame(
         {
             "claim_id": rows["claim_id"].astype(str),
-            "seed": [seed_label(s, sources) for s in rows["seed_source_id"]],
+            "claimant": who,
+            "seed": who,
+            "claimant_type": kinds,
             "claim": rows["claim"].astype(str),
             "what other sources show": [_text(v) for v in rows["note"]],
             "checked against": [
@@ -285,13 +505,17 @@ def sources_for_claim(claim_id: str, claims=None, sources=None):
 
 
 def missing_sources(claims=None, sources=None) -> list[str]:
-    """Source ids named in ``checked_against`` or ``seed_source_id`` but absent from ``sources``."""
+    """Source ids named in ``checked_against``, ``seed_source_id`` or ``claimant_source_id``
+    but absent from ``sources``."""
     if claims is None:
         claims = _load("claims")
     if sources is None:
         sources = _load("sources")
     known = set(sources["source_id"].astype(str))
-    named: set[str] = set(claims["seed_source_id"].astype(str))
+    named: set[str] = set()
+    for column in ("seed_source_id", "claimant_source_id"):
+        if column in claims.columns:
+            named.update(t for t in (_text(v).strip() for v in claims[column]) if t)
     for value in claims["checked_against"]:
         named.update(split_ids(value))
     return sorted(named - known)
@@ -332,7 +556,8 @@ def source_types(claims=None, sources=None, *, by: str = "status"):
     """How many checking sources of each group stand behind the claims.
 
     Every (claim, source) pair in ``checked_against`` counts once. With ``by="status"``
-    (the default) the rows are the verdicts; with ``by="seed"`` they are the seed texts;
+    (the default) the rows are the verdicts; with ``by="seed"`` they are the seed texts
+    (other claimants left out); with ``by="claimant"`` the claimant groups;
     with ``by=None`` a single row ``all``. Columns are the groups of :data:`SOURCE_GROUPS`
     that occur, in that order; a listed id missing from ``sources`` counts as ``other``.
     """
@@ -353,11 +578,17 @@ def source_types(claims=None, sources=None, *, by: str = "status"):
         if by == "status":
             key = str(row["status"]).strip()
         elif by == "seed":
-            key = str(row["seed_source_id"])
+            key = _text(row["seed_source_id"]).strip()
+            if not key:
+                continue  # a claim of another claimant
+        elif by == "claimant":
+            key = CLAIMANT_GROUPS.get(_text(row.get("claimant_type")).strip(), "")
+            if not key:
+                raise ValueError(f"unknown claimant_type for claim {row.get('claim_id')!r}")
         elif by is None:
             key = "all"
         else:
-            raise ValueError("by must be 'status', 'seed' or None")
+            raise ValueError("by must be 'status', 'seed', 'claimant' or None")
         for sid in split_ids(row["checked_against"]):
             pairs.append((key, groups.get(sid, "other")))
     frame = pd.DataFrame(pairs, columns=["key", "group"])
@@ -366,7 +597,9 @@ def source_types(claims=None, sources=None, *, by: str = "status"):
     table = table.reindex(columns=columns, fill_value=0)
     if by == "status":
         table = table.reindex([s for s in STATUSES if s in table.index])
-    table.index.name = {"status": "status", "seed": "seed_source_id"}.get(by, None)
+    elif by == "claimant":
+        table = table.reindex([g for g in GROUP_ORDER if g in table.index])
+    table.index.name = {"status": "status", "seed": "seed_source_id", "claimant": "claimant_group"}.get(by, None)
     table.columns.name = None
     return table.astype(int)
 

@@ -34,6 +34,11 @@ from ctmodule.paths import repo_root
 CHOICE_TYPES = {"multiple_choice", "many_choice"}
 TYPES = CHOICE_TYPES | {"numeric"}
 
+# What a question asks of the reader, recorded per question as "kind": a "scenario" item puts a case or a
+# short passage and asks the reader to apply a concept to it; a "recall" item asks for something the chapter
+# states. The marker is the module's own; it is removed before the quiz is handed to jupyterquiz.
+KINDS = {"scenario", "recall"}
+
 # Colours with at least 4.5:1 contrast for white text (WCAG AA), distinguishable from each other.
 COLORS = {
     "--jq-multiple-choice-bg": "#1f3a68",
@@ -68,6 +73,8 @@ def _check_question(q, where: str) -> list[str]:
         return [f"{where}: a question must be an object"]
     if not str(q.get("question", "")).strip():
         problems.append(f"{where}: 'question' text is missing")
+    if "kind" in q and q["kind"] not in KINDS:
+        problems.append(f"{where}: 'kind' must be one of {sorted(KINDS)}, got {q['kind']!r}")
     qtype = q.get("type")
     if qtype not in TYPES:
         problems.append(f"{where}: 'type' must be one of {sorted(TYPES)}, got {qtype!r}")
@@ -127,9 +134,42 @@ def load(chapter: str, folder: str | Path | None = None, *, min_questions: int =
     return questions
 
 
+def kinds(questions: list[dict]) -> dict[str, int]:
+    """Count the questions of each kind (see :data:`KINDS`); a question without a marker counts as "unmarked"."""
+    counts = {kind: 0 for kind in sorted(KINDS)} | {"unmarked": 0}
+    for q in questions:
+        kind = q.get("kind", "unmarked")
+        counts[kind] = counts.get(kind, 0) + 1
+    return counts
+
+
+def scenario_share(questions: list[dict]) -> float:
+    """Share of ``questions`` marked ``"kind": "scenario"`` (0.0 for an empty list)."""
+    return kinds(questions)["scenario"] / len(questions) if questions else 0.0
+
+
 def show(chapter: str, folder: str | Path | None = None, *, shuffle_answers: bool = False):
-    """Render the chapter's quiz in the notebook (and, once executed, in the static book)."""
+    """Render the chapter's quiz in the notebook (and, once executed, in the static book).
+
+    jupyterquiz displays two outputs, the quiz's HTML and its script. The HTML output gains a
+    ``text/markdown`` view, the questions for print (:func:`ctmodule.book.printed.quiz_markdown`),
+    which only the PDF build shows (the site and JupyterLab show the HTML); the script output
+    loses its ``text/plain`` placeholder so that print shows nothing for it.
+    """
+    from IPython.display import publish_display_data
+    from IPython.utils.capture import capture_output
     from jupyterquiz import display_quiz
 
-    questions = load(chapter, folder)
-    display_quiz(questions, shuffle_answers=shuffle_answers, colors=COLORS, max_width=720)
+    from ctmodule.book.printed import quiz_markdown
+
+    questions = [{k: v for k, v in q.items() if k != "kind"} for q in load(chapter, folder)]
+    with capture_output(stdout=False, stderr=False, display=True) as captured:
+        display_quiz(questions, shuffle_answers=shuffle_answers, colors=COLORS, max_width=720)
+    for out in captured.outputs:
+        data = dict(out.data)
+        if "text/html" in data:
+            data["text/markdown"] = quiz_markdown(chapter, questions)
+            data["text/plain"] = f"<self-check quiz: {len(questions)} questions>"
+        elif "application/javascript" in data:
+            data.pop("text/plain", None)
+        publish_display_data(data, metadata=out.metadata)

@@ -7,7 +7,11 @@ the page is rebuilt whenever they change (never written by hand, never stale):
 - ``<!-- ctmodule:glossary -->``: the glossary from ``glossary/*.yml``;
 - ``<!-- ctmodule:data-dictionary -->``: the data dictionary from ``data/datapackage.json``;
 - ``<!-- ctmodule:slides -->``: the list of the chapters' slide decks (``ctmodule.book.slides``
-  writes the decks themselves when the build has finished).
+  writes the decks themselves when the build has finished);
+- ``<!-- ctmodule:quiz-answers -->``: the print edition's answer key from ``quizzes/*.json``;
+- ``<!-- ctmodule:print-edition -->``: links to the PDFs of ``make pdf`` (or how to build them);
+- ``<!-- ctmodule:solutions -->``: the print edition's solutions appendix from the chapters'
+  ``{solution}`` blocks (:mod:`ctmodule.book.printed`).
 """
 
 from __future__ import annotations
@@ -20,6 +24,9 @@ GENERATORS = {
     "<!-- ctmodule:glossary -->": "_glossary",
     "<!-- ctmodule:data-dictionary -->": "_data_dictionary",
     "<!-- ctmodule:slides -->": "_slides",
+    "<!-- ctmodule:quiz-answers -->": "_quiz_answers",
+    "<!-- ctmodule:solutions -->": "_solutions",
+    "<!-- ctmodule:print-edition -->": "_print_edition",
 }
 
 
@@ -48,6 +55,47 @@ def _slides(root: Path, env) -> str:
     for stem in chapter_stems(root, env.found_docs):  # the list shows each chapter's title
         env.note_dependency(str(root / CHAPTERS_DIR / f"{stem}.ipynb"))
     return index_markdown(root, env.found_docs)
+def _chapters(root: Path) -> list[Path]:
+    return sorted((root / "chapters").glob("[0-9][0-9]-*.ipynb"))
+
+
+def _quiz_answers(root: Path, env) -> str:
+    from ctmodule.book.printed import answer_key_markdown, notebook_markdown
+    from ctmodule.book.quiz import load
+
+    folder = root / "quizzes"
+    quizzes = {}
+    for path in sorted(folder.glob("*.json")):
+        env.note_dependency(str(path))
+        quizzes[path.stem] = load(path.stem, folder)
+    titles = {p.stem: notebook_markdown(p)[0] for p in _chapters(root)}
+    return answer_key_markdown(quizzes, titles)
+
+
+def _solutions(root: Path, env) -> str:
+    from ctmodule.book.printed import solutions_markdown
+
+    chapters = _chapters(root)
+    for path in chapters:
+        env.note_dependency(str(path))
+    return solutions_markdown(chapters)
+
+
+def _print_edition(root: Path, env) -> str:
+    from ctmodule.book.pdf import BOOK_TEX, GUIDE_TEX
+
+    folder = root / "_build" / "pdf"
+    rows = []
+    for tex, what in ((BOOK_TEX, "The whole book"), (GUIDE_TEX, "The instructor's guide")):
+        path = folder / tex.replace(".tex", ".pdf")
+        env.note_dependency(str(path))
+        if path.exists():
+            size = path.stat().st_size / 1_000_000
+            rows.append(f"- {{download}}`{what} (PDF, {size:.1f} MB) <../_build/pdf/{path.name}>`")
+    if not rows:
+        return ("The PDF files were not built with this copy of the site. To build them, install the "
+                "TeX packages listed in the README and run `make pdf`; `make book` then links them here.")
+    return "## Download\n\n" + "\n".join(rows) + "\n"
 
 
 def _on_source_read(app, docname, source):
@@ -63,6 +111,34 @@ def _on_source_read(app, docname, source):
     source[0] = text
 
 
+def _latex_extra_documents(app, env):
+    """Add the print edition's further documents (the instructor's guide on its own) to the LaTeX
+    build. Done after reading: Jupyter Book rewrites ``latex_documents`` after Sphinx starts and
+    accepts only one document there."""
+    extra = [tuple(d) for d in app.config.ctmodule_latex_extra_documents]
+    if app.builder.name == "latex" and extra:
+        known = {d[1] for d in app.config.latex_documents}
+        app.config.latex_documents = list(app.config.latex_documents) + [d for d in extra if d[1] not in known]
+
+
+def _drop_solutions(app, doctree, docname):
+    """In print, the chapters' solutions move to the solutions appendix: drop them here.
+
+    (sphinx-exercise's own ``hide_solutions`` leaves the gated solutions' end markers behind,
+    which the LaTeX writer cannot write.)"""
+    if app.builder.name != "latex" or not app.config.ctmodule_solutions_in_appendix:
+        return
+    from sphinx_exercise.nodes import solution_end_node, solution_node, solution_start_node
+
+    for cls in (solution_node, solution_start_node, solution_end_node):
+        for node in list(doctree.findall(cls)):
+            node.parent.remove(node)
+
+
 def setup(app):
+    app.add_config_value("ctmodule_latex_extra_documents", [], "env")
+    app.add_config_value("ctmodule_solutions_in_appendix", False, "env")
+    app.connect("doctree-resolved", _drop_solutions)
     app.connect("source-read", _on_source_read)
+    app.connect("env-check-consistency", _latex_extra_documents)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -21,6 +21,8 @@ What :func:`load` does with the schema, field by field:
 - a partial date (``"ctmodule:date": true``: ``2019``, ``2019-11`` or ``2019-11-19``) is
   kept as its ISO string, and gains ``<field>_start`` (Timestamp of its first day) and,
   when the table has no precision column for it, ``<field>_precision``;
+- a country (``"ctmodule:country": true``) is an ISO 3166-1 alpha-3 code such as ``KAZ``,
+  one of the field's ``enum`` (so a ``Categorical`` like any other enum field);
 - a multi-valued reference (``"ctmodule:references"``, e.g. ``source_id = "a;b"``) stays
   a string; :func:`split_refs` and :func:`explode_refs` split it.
 
@@ -30,6 +32,7 @@ A broken table raises :class:`DataError`, whose message names the file, the line
 
 from __future__ import annotations
 
+from ctmodule.data.countries import ALPHA3, country_hint
 from ctmodule.data.dates import (
     DATE_PATTERN,
     PRECISIONS,
@@ -39,10 +42,14 @@ from ctmodule.data.dates import (
 )
 from ctmodule.data.package import (
     BIBTEX,
+    COUNTRY,
     DATE,
     ORDERED,
     PRECISION,
     REFS,
+    REQUIRED_IF,
+    SAME_AS,
+    WITHIN,
     DataError,
     Table,
     decode_utf8,
@@ -64,8 +71,9 @@ from ctmodule.data.refs import explode_refs, read_bib_keys, split_refs
 from ctmodule.data.sources import SOURCE_COLUMNS, citation_labels, cite, label, sources_for, surname
 
 __all__ = [
-    "BIBTEX", "DATE", "DATE_PATTERN", "ORDERED", "PRECISION", "PRECISIONS", "REFS", "SOURCE_COLUMNS",
-    "DataError", "Table", "check_precision", "cite", "citation_labels", "decode_utf8", "explode_refs",
+    "ALPHA3", "BIBTEX", "COUNTRY", "DATE", "DATE_PATTERN", "ORDERED", "PRECISION", "PRECISIONS", "REFS",
+    "REQUIRED_IF", "SAME_AS", "SOURCE_COLUMNS", "WITHIN", "DataError", "Table", "check_precision", "cite",
+    "citation_labels", "country_hint", "decode_utf8", "explode_refs",
     "fields_of", "format_location", "get_resource", "label", "load", "load_all", "parse_partial_date",
     "precision_fields", "primary_key", "read_bib_keys", "read_package", "read_table", "reference_fields",
     "resolve_data_dir", "resource_names", "sources_for", "split_refs", "surname", "table_col", "year_of",

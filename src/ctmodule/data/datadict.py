@@ -13,7 +13,7 @@ import json
 import os
 from pathlib import Path
 
-from ctmodule.data import BIBTEX, DATE, PRECISION, REFS, DataError, read_table
+from ctmodule.data import BIBTEX, DATE, PRECISION, REFS, REQUIRED_IF, SAME_AS, WITHIN, DataError, read_table
 
 
 def _cell(text) -> str:
@@ -89,6 +89,24 @@ def _description(field: dict) -> str:
     return _cell(desc)
 
 
+def _row_rule_lines(fields: list[dict]) -> list[str]:
+    """Bullets for the rules that relate a cell to other cells of its row."""
+    out: list[str] = []
+    for f in fields:
+        name = _code(f.get("name", ""))
+        cond = f.get(REQUIRED_IF)
+        if isinstance(cond, dict):
+            out.append(
+                f"- {name} is filled exactly on the rows where {_code(cond.get('field', ''))} is "
+                f"{_code(cond.get('equals', ''))}."
+            )
+        if isinstance(f.get(SAME_AS), str):
+            out.append(f"- {name}, where filled, is the same as {_code(f[SAME_AS])}.")
+        if isinstance(f.get(WITHIN), str):
+            out.append(f"- Every id in {name} is also listed in {_code(f[WITHIN])}.")
+    return out
+
+
 def render_markdown(datapackage_path: str | os.PathLike) -> str:
     """MyST markdown of the data dictionary of the package at ``datapackage_path``."""
     path = Path(datapackage_path)
@@ -140,6 +158,7 @@ def render_markdown(datapackage_path: str | os.PathLike) -> str:
                     f"- {_code(f['name'])} lists ids of {_code(ref.get('resource', '') + '.' + ref.get('field', ''))}"
                     f", separated by {_code(ref.get('separator', ';'))}."
                 )
+        keys.extend(_row_rule_lines(fields))
         if keys:
             out.extend(keys)
             out.append("")

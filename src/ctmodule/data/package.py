@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ctmodule.data.countries import country_hint
 from ctmodule.data.dates import PRECISIONS, check_precision, parse_partial_date
 
 if TYPE_CHECKING:  # pandas is imported inside the functions that need it
@@ -24,6 +25,10 @@ DATE = "ctmodule:date"
 PRECISION = "ctmodule:precision_field"
 BIBTEX = "ctmodule:bibtex"
 ORDERED = "ctmodule:ordered"
+COUNTRY = "ctmodule:country"  # an ISO 3166-1 alpha-3 code; the field's enum lists the codes allowed
+REQUIRED_IF = "ctmodule:required_if"
+SAME_AS = "ctmodule:same_as"
+WITHIN = "ctmodule:within"
 
 
 class DataError(ValueError):
@@ -396,7 +401,10 @@ def _convert(f: dict, raw: list[str], table: Table, precision_cols: set[str]):
         enum = constraints.get("enum")
         if enum is not None and values[-1] not in enum:
             allowed = ", ".join(str(e) for e in enum)
-            raise DataError(table.file, f'"{value}" is not one of the allowed values: {allowed}', line, fname)
+            hint = country_hint(value, enum) if f.get(COUNTRY) else ""
+            raise DataError(
+                table.file, f'"{value}" is not one of the allowed values{hint}: {allowed}', line, fname
+            )
         pattern = constraints.get("pattern")
         if pattern and ftype == "string" and not re.fullmatch(pattern, value):
             if f.get(DATE):

@@ -9,6 +9,14 @@ package's own conventions (see ``data/README.md``):
   with its ``"ctmodule:precision_field"`` (``day``/``month``/``year``);
 - ``"ctmodule:bibtex"``: every key must be an entry of the BibTeX file (path relative
   to the data folder's parent, i.e. the repository root);
+- ``"ctmodule:country"``: an ISO 3166-1 alpha-3 code; the field must list the codes it
+  allows in an ``enum`` of three capital letters each, and a cell outside it is reported
+  with a hint (an alpha-2 code, a country name or lower case, and what to write instead);
+- ``"ctmodule:required_if": {"field": F, "equals": V}``: the cell must be filled on the rows
+  where column ``F`` is ``V``, and empty on the others;
+- ``"ctmodule:same_as": F``: a filled cell must equal the cell of column ``F`` in its row;
+- ``"ctmodule:within": F``: every ``;``-separated id of the cell must also be listed in the
+  ``;``-separated cell of column ``F`` in its row (so ``source_id`` names every source);
 - every table except the one the references point to (``sources``) must have a source
   column.
 
@@ -26,12 +34,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ctmodule.data import (
+    ALPHA3,
     BIBTEX,
+    COUNTRY,
     DATE,
     PRECISION,
     PRECISIONS,
+    REQUIRED_IF,
+    SAME_AS,
+    WITHIN,
     DataError,
     Table,
+    country_hint,
     fields_of,
     format_location,
     parse_partial_date,
@@ -287,6 +301,18 @@ def _check_descriptor(descriptor: dict, resources: list[dict], display: str, res
                     )
                 )
         for f in fields_of(res):
+            if f.get(COUNTRY):
+                problems.extend(_check_country_field(f, where, display))
+            for prop, other in _row_rule_fields(f):
+                if other not in field_names:
+                    problems.append(
+                        Problem(
+                            display,
+                            None,
+                            None,
+                            f'{where}, field "{f["name"]}": {prop} names field "{other}", which does not exist',
+                        )
+                    )
             prec = f.get(PRECISION)
             if prec and prec not in field_names:
                 problems.append(
@@ -300,6 +326,59 @@ def _check_descriptor(descriptor: dict, resources: list[dict], display: str, res
     if len(problems) > before:
         return False
     return True
+
+
+def _row_rule_fields(f: dict) -> list[tuple[str, str]]:
+    """The (property, other field) pairs of a field's row rules (required_if, same_as, within)."""
+    out = []
+    cond = f.get(REQUIRED_IF)
+    if cond is not None:
+        out.append((REQUIRED_IF, cond.get("field") if isinstance(cond, dict) else None))
+    for prop in (SAME_AS, WITHIN):
+        if f.get(prop) is not None:
+            out.append((prop, f[prop]))
+    return [(p, o if isinstance(o, str) else repr(o)) for p, o in out]
+
+
+def _row_rules(f: dict, row: list[str], pos: dict[str, int], file: str, line: int) -> list[Problem]:
+    """Problems with one cell under the rules that relate it to other cells of its row."""
+    fname = f["name"]
+    value = row[pos[fname]].strip()
+    out: list[Problem] = []
+    cond = f.get(REQUIRED_IF)
+    if isinstance(cond, dict) and cond.get("field") in pos:
+        other = row[pos[cond["field"]]].strip()
+        wanted = str(cond.get("equals"))
+        if other == wanted and not value:
+            out.append(Problem(file, line, fname, f'a value is required here because {cond["field"]} is "{wanted}"'))
+        elif other != wanted and value:
+            out.append(
+                Problem(
+                    file,
+                    line,
+                    fname,
+                    f'"{value}" must be empty unless {cond["field"]} is "{wanted}" (it is "{other}")',
+                )
+            )
+    same = f.get(SAME_AS)
+    if isinstance(same, str) and same in pos and value:
+        other = row[pos[same]].strip()
+        if value != other:
+            out.append(Problem(file, line, fname, f'"{value}" must be the same as {same} ("{other}")'))
+    within = f.get(WITHIN)
+    if isinstance(within, str) and within in pos and value:
+        listed = set(split_refs(row[pos[within]]))
+        missing = [v for v in split_refs(value) if v not in listed]
+        if missing:
+            out.append(
+                Problem(
+                    file,
+                    line,
+                    fname,
+                    f"{', '.join(repr(m) for m in missing)} must also be listed in {within} of the same row",
+                )
+            )
+    return out
 
 
 def _check_header(res: dict, table: Table) -> list[Problem]:
@@ -590,10 +669,42 @@ def _constraint_message(cell, note: str, f: dict | None) -> str:
         return "a value is required here but the cell is empty"
     if which == "enum":
         allowed = ", ".join(str(v) for v in constraints.get("enum", []))
-        return f'"{cell}" is not an allowed value; allowed: {allowed}'
+        hint = country_hint(cell, constraints.get("enum", [])) if (f or {}).get(COUNTRY) else ""
+        return f'"{cell}" is not an allowed value{hint}; allowed: {allowed}'
     if which == "pattern":
         return f'"{cell}" does not match the pattern {constraints.get("pattern")}'
     return f'"{cell}" breaks the {which or "a"} constraint ({note})'
+
+
+def _check_country_field(f: dict, where: str, display: str) -> list[Problem]:
+    """A country field needs an enum of ISO 3166-1 alpha-3 codes: the codes the table may use."""
+    name = f["name"]
+    enum = (f.get("constraints") or {}).get("enum") if isinstance(f.get("constraints"), dict) else None
+    if not isinstance(enum, list) or not enum:
+        return [
+            Problem(
+                display,
+                None,
+                None,
+                f'{where}, field "{name}": a country field needs an "enum" constraint listing the '
+                'ISO 3166-1 alpha-3 codes it allows, such as ["KAZ", "UZB"]',
+            )
+        ]
+    out = []
+    for code in enum:
+        if not isinstance(code, str) or not ALPHA3.match(code):
+            out.append(
+                Problem(
+                    display,
+                    None,
+                    None,
+                    f'{where}, field "{name}": {json.dumps(code)} in the enum is not an ISO 3166-1 '
+                    "alpha-3 code (three capital letters, such as KAZ)",
+                )
+            )
+    if len(set(map(str, enum))) != len(enum):
+        out.append(Problem(display, None, None, f'{where}, field "{name}": the enum lists a code twice'))
+    return out
 
 
 def _custom_checks(
@@ -657,6 +768,7 @@ def _custom_checks(
             for f in fields:
                 fname = f["name"]
                 value = row[pos[fname]]
+                problems.extend(_row_rules(f, row, pos, table.file, line))
                 if value == "":
                     continue
                 if f.get(DATE):

@@ -3,6 +3,7 @@ static-view note."""
 
 from __future__ import annotations
 
+import base64
 import html
 import re
 
@@ -48,6 +49,12 @@ def table_html(df: pd.DataFrame, *, index: bool = False, caption: str | None = N
     if caption:
         out = out.replace(">", f"><caption>{_esc(caption)}</caption>", 1)
     return out
+
+
+def _md(text) -> str:
+    """Text as inline Markdown: on one line, with no accidental emphasis, link or HTML."""
+    text = " ".join(("" if text is None else str(text)).split())
+    return re.sub(r"([\\`*_{}\[\]<>#|])", r"\\\1", text)
 
 
 def _close(fig) -> None:
@@ -100,7 +107,35 @@ class Explorer:
 
     def _static(self, live_html: str) -> str:
         """The book's view: the explorer running in the page (see :mod:`ctmodule.explorers.web`)."""
-        return self.web().html()
+        self._web_view = self.web()
+        return self._web_view.html()
+
+    def offers(self) -> list[str]:
+        """What a reader can change in the interactive version: the controls' labels."""
+        labels = []
+        for control in self.controls.values():
+            label = getattr(control, "description", "") or getattr(control, "tooltip", "")
+            label = re.sub(r"<[^>]+>", "", str(label)).strip().rstrip(":")
+            if label and label not in labels:
+                labels.append(label)
+        return labels
+
+    def print_markdown(self) -> str:
+        """The explorer in the print edition (Markdown): the image of its default view (a chart)
+        or its default view's tables (a form), and a caption saying what the interactive version
+        offers. The PDF build shows this; the site and JupyterLab show the live views."""
+        view = getattr(self, "_web_view", None) or self.web()
+        out = [f"**{_md(self.title)}** (interactive in the online book and in JupyterLab)", ""]
+        if view.kind == "vega" and view.image:
+            data = base64.b64encode(view.static_image("png")).decode("ascii")
+            out += [f"![{_md(view.description)}](data:image/png;base64,{data})", ""]
+        elif isinstance(getattr(self, "result", None), pd.DataFrame):
+            out += [self.result.to_markdown(index=False), ""]
+        caption = f"*Printed here: the default view. {_md(view.description)}"
+        offers = self.offers()
+        if offers:
+            caption += " Online, the reader can change: " + "; ".join(_md(o) for o in offers) + "."
+        return "\n".join(out + [caption + "*"]) + "\n"
 
     def fallback_html(self) -> str:
         """The default selection as plain HTML tables (no figure: the web view's image stands in),
@@ -111,6 +146,7 @@ class Explorer:
     def _repr_mimebundle_(self, include=None, exclude=None):
         bundle = dict(self.widget._repr_mimebundle_() or {})
         bundle["text/html"] = self.static_html
+        bundle["text/markdown"] = self.print_markdown()
         bundle["text/plain"] = f"<{self.title}: static view and live widget>"
         return bundle
 

@@ -1,0 +1,288 @@
+"""Securitisation across Central Asia: the five states compared (chapter 7).
+
+The ``cases`` table codes each case with its ``country`` (ISO 3166-1 alpha-3), its
+``move`` (``securitising``; ``desecuritising``, a move back out of the security register;
+``declined``, a proposed securitising move that the authorities did not act on) and its
+``instrument``, ordered from the least to the most severe for the people it targets
+(:data:`REACH`). The functions here compare the states on three questions:
+
+- *How far* did securitisation go? The most severe instrument among a state's
+  securitising moves (:func:`furthest_reach`), then the number of such moves.
+- *Was it reversed?* Desecuritising or declined moves, each set beside the securitising
+  moves of the same state that came before it (:func:`reversals`).
+- *What else* did the state build? Its laws and technical controls in ``measures``.
+
+The ordering of instruments is the module's analytical choice (a court ban is placed below
+a criminal conviction because a conviction reaches a person directly), not a fact about
+the cases; the chapter says so, and the functions take another ordering if given one.
+All functions are pure: DataFrames in, DataFrames or matplotlib Figures out.
+
+Example
+-------
+>>> import pandas as pd
+>>> cases = pd.DataFrame({
+...     "case_id": ["a", "b", "c"], "country": ["UZB", "UZB", "KGZ"],
+...     "date": ["2005-05-13", "2017-09-01", "2003-11"],
+...     "move": ["securitising", "desecuritising", "securitising"],
+...     "instrument": ["force", "listing", "ban"]})
+>>> furthest_reach(cases).to_dict()
+{'KAZ': None, 'KGZ': 'ban', 'TJK': None, 'TKM': None, 'UZB': 'force'}
+>>> reversals(cases).loc[0, "earlier"]
+'a'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import pandas as pd
+
+from ctmodule.data import year_of
+
+#: The five states, in the order of the schema's enum (ISO 3166-1 alpha-3 -> English short name).
+COUNTRIES = {
+    "KAZ": "Kazakhstan",
+    "KGZ": "Kyrgyzstan",
+    "TJK": "Tajikistan",
+    "TKM": "Turkmenistan",
+    "UZB": "Uzbekistan",
+}
+
+#: Instruments from the least to the most severe for the people targeted (analytical ordering).
+REACH = ("control", "listing", "ban", "prosecution", "force")
+
+#: The kinds of move (``cases.move``).
+MOVES = ("securitising", "desecuritising", "declined")
+
+#: Columns that the ``cases`` table must have for this module.
+CASE_COLUMNS = ["case_id", "country", "date", "move", "instrument"]
+
+#: Colours of the instruments in :func:`moves_figure` (Okabe & Ito, light to dark by severity).
+_REACH_COLOURS = {
+    "control": "#56B4E9",
+    "listing": "#009E73",
+    "ban": "#E69F00",
+    "prosecution": "#D55E00",
+    "force": "#000000",
+}
+_REVERSAL_COLOURS = {"desecuritising": "#0072B2", "declined": "#CC79A7"}
+
+
+def _require(df: pd.DataFrame, columns: Iterable[str], table: str) -> None:
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise ValueError(f"{table} table: missing column(s) {', '.join(missing)}")
+
+
+def _clean(cases: pd.DataFrame, reach: Sequence[str] = REACH) -> pd.DataFrame:
+    """The cases as plain strings, checked: every country, move and instrument must be known."""
+    _require(cases, CASE_COLUMNS, "cases")
+    frame = cases[CASE_COLUMNS].copy()
+    for column in ("case_id", "country", "date", "move", "instrument"):
+        frame[column] = frame[column].astype("object").where(frame[column].notna(), "").astype(str)
+    for column, allowed in (("country", COUNTRIES), ("move", MOVES), ("instrument", reach)):
+        bad = frame.loc[~frame[column].isin(list(allowed)), "case_id"].tolist()
+        if bad:
+            raise ValueError(
+                f"cases table: unknown {column} in case(s) {', '.join(bad)} "
+                f"(allowed: {', '.join(allowed)})"
+            )
+    frame["year"] = frame["date"].map(year_of)
+    return frame
+
+
+def country_name(code: str) -> str:
+    """``"UZB"`` -> ``"Uzbekistan"``; raises ``KeyError`` naming the known codes."""
+    try:
+        return COUNTRIES[code]
+    except KeyError:
+        raise KeyError(f"unknown country code {code!r} (known: {', '.join(COUNTRIES)})") from None
+
+
+def moves_by_country(cases: pd.DataFrame) -> pd.DataFrame:
+    """Count the coded moves: one row per state (all five), one column per kind of move."""
+    frame = _clean(cases)
+    table = pd.crosstab(frame["country"], frame["move"])
+    table = table.reindex(index=list(COUNTRIES), columns=list(MOVES), fill_value=0).astype(int)
+    table.index.name, table.columns.name = "country", None
+    return table
+
+
+def furthest_reach(cases: pd.DataFrame, reach: Sequence[str] = REACH) -> pd.Series:
+    """The most severe instrument among each state's securitising moves (``None`` if it has none)."""
+    frame = _clean(cases, reach)
+    frame = frame[frame["move"] == "securitising"]
+    rank = {name: i for i, name in enumerate(reach)}
+    out = {}
+    for code in COUNTRIES:
+        used = frame.loc[frame["country"] == code, "instrument"]
+        out[code] = max(used, key=rank.__getitem__) if len(used) else None
+    return pd.Series(out, name="furthest", dtype="object").rename_axis("country")
+
+
+def reversals(cases: pd.DataFrame) -> pd.DataFrame:
+    """Each desecuritising or declined move, with the earlier securitising moves of the same state.
+
+    Columns: ``case_id``, ``country``, ``date``, ``move``, ``instrument``, ``earlier`` (the
+    case ids of that state's securitising moves dated before it, ``;``-separated, oldest
+    first; empty if none) and ``years_after`` (years since the earliest of them, or ``<NA>``).
+    Rows are ordered by date. A move with nothing earlier to reverse is kept: that a state
+    declines to securitise at all is also a finding.
+    """
+    frame = _clean(cases)
+    frame["_start"] = [_start(d) for d in frame["date"]]
+    moves = frame[frame["move"] != "securitising"].sort_values(["_start", "case_id"])
+    rows = []
+    for _, row in moves.iterrows():
+        before = frame[
+            (frame["country"] == row["country"])
+            & (frame["move"] == "securitising")
+            & (frame["_start"] < row["_start"])
+        ].sort_values(["_start", "case_id"])
+        rows.append(
+            {
+                "case_id": row["case_id"],
+                "country": row["country"],
+                "date": row["date"],
+                "move": row["move"],
+                "instrument": row["instrument"],
+                "earlier": ";".join(before["case_id"]),
+                "years_after": int(row["year"] - before["year"].min()) if len(before) else pd.NA,
+            }
+        )
+    columns = ["case_id", "country", "date", "move", "instrument", "earlier", "years_after"]
+    out = pd.DataFrame(rows, columns=columns)
+    out["years_after"] = out["years_after"].astype("Int64")
+    return out.reset_index(drop=True)
+
+
+def _start(date: str) -> pd.Timestamp:
+    parts = [int(p) for p in str(date).split("-")]
+    return pd.Timestamp(year=parts[0], month=parts[1] if len(parts) > 1 else 1, day=parts[2] if len(parts) > 2 else 1)
+
+
+def country_profile(
+    cases: pd.DataFrame, measures: pd.DataFrame | None = None, reach: Sequence[str] = REACH
+) -> pd.DataFrame:
+    """One row per state: the comparison the chapter draws.
+
+    Columns: ``name``; the counts ``securitising``, ``desecuritising``, ``declined``;
+    ``measures`` (rows of ``measures`` for that state, 0 without the table); ``furthest``
+    (:func:`furthest_reach`); ``furthest_cases`` (the case ids that reached it);
+    ``first_year`` (of its earliest securitising move); ``reversed`` (True when a
+    desecuritising move follows a securitising one in that state).
+    """
+    frame = _clean(cases, reach)
+    counts = moves_by_country(cases)
+    furthest = furthest_reach(cases, reach)
+    rev = reversals(cases)
+    out = counts.copy()
+    out.insert(0, "name", [COUNTRIES[c] for c in out.index])
+    if measures is not None:
+        _require(measures, ["measure_id", "country"], "measures")
+        per = measures["country"].astype(str).value_counts()
+        out["measures"] = [int(per.get(c, 0)) for c in out.index]
+    else:
+        out["measures"] = 0
+    out["furthest"] = furthest
+    sec = frame[frame["move"] == "securitising"]
+    out["furthest_cases"] = [
+        ";".join(sec.loc[(sec["country"] == c) & (sec["instrument"] == furthest[c]), "case_id"])
+        if furthest[c]
+        else ""
+        for c in out.index
+    ]
+    first = sec.groupby("country")["year"].min()
+    out["first_year"] = pd.array([first.get(c, pd.NA) for c in out.index], dtype="Int64")
+    reversed_in = set(rev.loc[(rev["move"] == "desecuritising") & (rev["earlier"] != ""), "country"])
+    out["reversed"] = [c in reversed_in for c in out.index]
+    return out
+
+
+def ranking(profile: pd.DataFrame, reach: Sequence[str] = REACH) -> pd.DataFrame:
+    """States ordered from where securitisation went furthest, with a ``rank`` column.
+
+    The rank is a dense rank of the furthest instrument (1 = most severe); states that
+    reached the same instrument share a rank and are listed by name, because the number of
+    coded moves measures the module's coverage of a state more than the state's conduct.
+    States with no securitising move coded come last, without a rank.
+    """
+    order = {name: i for i, name in enumerate(reach)}
+    used = sorted({v for v in profile["furthest"] if isinstance(v, str)}, key=order.__getitem__, reverse=True)
+    dense = {name: i + 1 for i, name in enumerate(used)}
+    ranks = pd.array([dense.get(v) if isinstance(v, str) else pd.NA for v in profile["furthest"]], dtype="Int64")
+    out = profile.assign(rank=ranks)
+    out = out.assign(_k=out["rank"].fillna(len(reach) + 1), _n=out["name"])
+    return out.sort_values(["_k", "_n"]).drop(columns=["_k", "_n"])
+
+
+def comparison_table(
+    cases: pd.DataFrame, measures: pd.DataFrame | None = None, reach: Sequence[str] = REACH
+) -> pd.DataFrame:
+    """:func:`country_profile` ranked with :func:`ranking` (both with ``reach``), with readers' labels."""
+    table = ranking(country_profile(cases, measures, reach), reach)
+    table = table.assign(
+        rank=table["rank"].astype("object").where(table["rank"].notna(), "–"),
+        furthest=table["furthest"].fillna("(none coded)"),
+        reversed=table["reversed"].map({True: "yes", False: "no"}),
+    )
+    labels = {
+        "rank": "Rank",
+        "name": "State",
+        "securitising": "Securitising moves",
+        "desecuritising": "Desecuritising moves",
+        "declined": "Declined moves",
+        "measures": "Measures",
+        "furthest": "Furthest instrument",
+        "furthest_cases": "Case(s) reaching it",
+        "first_year": "First move (year)",
+        "reversed": "Reversal coded",
+    }
+    return table[list(labels)].rename(columns=labels).reset_index(drop=True)
+
+
+def case_list(cases: pd.DataFrame, exclude: Iterable[str] = ("KAZ",)) -> pd.DataFrame:
+    """The coded cases of the states not in ``exclude``, by state and date, with readers' labels."""
+    frame = _clean(cases)
+    keep = ~frame["country"].isin(list(exclude))
+    subjects = cases.loc[keep.to_numpy(), "subject"].astype(str).to_numpy() if "subject" in cases else ""
+    out = frame[keep].assign(subject=subjects, state=lambda f: f["country"].map(COUNTRIES))
+    out = out.assign(_s=[_start(d) for d in out["date"]]).sort_values(["state", "_s", "case_id"])
+    labels = {"state": "State", "date": "Date", "subject": "Subject", "move": "Move", "instrument": "Instrument",
+              "case_id": "Case id"}
+    return out[list(labels)].rename(columns=labels).reset_index(drop=True)
+
+
+def moves_figure(cases: pd.DataFrame, reach: Sequence[str] = REACH):
+    """Horizontal bars, one per state: securitising moves to the right, stacked by instrument
+    (least severe first), desecuritising and declined moves to the left. Returns a Figure."""
+    from ctmodule.analysis.plotting import new_figure
+
+    frame = _clean(cases, reach)
+    codes = list(COUNTRIES)[::-1]  # first state at the top
+    fig, ax = new_figure(7.5, 3.6)
+    y = range(len(codes))
+    left = [0] * len(codes)
+    for instrument in reach:
+        n = [int(((frame["country"] == c) & (frame["move"] == "securitising") & (frame["instrument"] == instrument)).sum()) for c in codes]
+        if any(n):
+            ax.barh(list(y), n, left=left, color=_REACH_COLOURS.get(instrument, "#999999"),
+                    label=f"securitising: {instrument}", edgecolor="white")
+            left = [a + b for a, b in zip(left, n, strict=True)]
+    right = [0] * len(codes)
+    for move in ("desecuritising", "declined"):
+        n = [int(((frame["country"] == c) & (frame["move"] == move)).sum()) for c in codes]
+        if any(n):
+            ax.barh(list(y), [-v for v in n], left=[-v for v in right], color=_REVERSAL_COLOURS[move],
+                    label=move, edgecolor="white", hatch="//")
+            right = [a + b for a, b in zip(right, n, strict=True)]
+    ax.axvline(0, color="#333333", linewidth=0.8)
+    ax.set_yticks(list(y), [COUNTRIES[c] for c in codes])
+    top = max([*left, *right, 1])
+    ax.set_xlim(-max(right + [1]) - 0.5, top + 0.5)
+    ticks = range(-max(right + [1]), top + 1)
+    ax.set_xticks(list(ticks), [str(abs(t)) for t in ticks])
+    ax.set_xlabel("Coded moves (desecuritising or declined to the left of zero)")
+    ax.set_title("Securitising and desecuritising moves by state")
+    ax.legend(loc="lower right", fontsize="small", frameon=False)
+    return fig

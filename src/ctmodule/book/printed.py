@@ -1,0 +1,193 @@
+"""The print edition's content: what the PDF shows where the web book has something interactive.
+
+The PDF is built from the same sources as the site (see :mod:`ctmodule.book.pdf`). Three things
+change in print, and this module writes them as Markdown:
+
+- **Quizzes** print as numbered questions with lettered options (:func:`quiz_markdown`); the
+  answers, with their feedback, go to an answer key at the end of the book
+  (:func:`answer_key_markdown`, the page ``appendix/print-answer-key.md``).
+- **Exercise solutions** go to an appendix (:func:`solutions_markdown`, the page
+  ``appendix/print-solutions.md``); the PDF build hides them in the chapters.
+- **Explorers** print as the image of their default view, with a caption that says what the
+  interactive version offers (:meth:`ctmodule.explorers.base.Explorer.print_markdown`).
+
+The quiz and explorer Markdown travels in the cell's output next to the HTML (``text/markdown``):
+the HTML builder and JupyterLab show the richer HTML or widget, the LaTeX builder takes the
+Markdown (see MyST-NB's render priority).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+#: The opening line of a solution directive in a chapter's Markdown (backtick or colon fence).
+_SOLUTION_OPEN = re.compile(r"^(?P<fence>`{3,}|:{3,})\{solution\}\s*(?P<label>\S+)\s*$")
+_GATED_OPEN = re.compile(r"^(?P<fence>`{3,}|:{3,})\{solution-start\}\s*(?P<label>\S+)\s*$")
+
+
+def _md_escape(text: str) -> str:
+    """Text from a quiz file as inline Markdown: no accidental emphasis, list or HTML."""
+    text = " ".join(str(text).split())
+    return re.sub(r"([\\`*_{}\[\]<>#|])", r"\\\1", text)
+
+
+def _chapter_number(chapter: str) -> str:
+    """``"03-comparing-definitions"`` -> ``"3"``."""
+    head = chapter.split("-", 1)[0]
+    return str(int(head)) if head.isdigit() else chapter
+
+
+def _answer_text(question: dict, answer: dict) -> str:
+    if question.get("type") == "numeric":
+        kind = answer.get("type")
+        if kind == "value":
+            return _md_escape(answer["value"])
+        if kind == "range":
+            lo, hi = answer["range"]
+            return f"from {_md_escape(lo)} to {_md_escape(hi)}"
+        return "any other answer"
+    return _md_escape(answer.get("answer", ""))
+
+
+def quiz_markdown(chapter: str, questions: list[dict]) -> str:
+    """A chapter's quiz for print: numbered questions, lettered options, a pointer to the key."""
+    num = _chapter_number(chapter)
+    out = [f"**Self-check quiz** (answers: *Answer key*, chapter {num}, at the end of the book)", ""]
+    for i, q in enumerate(questions, 1):
+        out.append(f"**{num}.{i}** {_md_escape(q['question'])}")
+        out.append("")
+        if q["type"] == "numeric":
+            out.append("*Answer with a number.*")
+            out.append("")
+            continue
+        if q["type"] == "many_choice":
+            out.append("*Choose every answer that applies.*")
+            out.append("")
+        for i, a in enumerate(q["answers"]):
+            letter = LETTERS[i]
+            out.append(f"- ({letter}) {_answer_text(q, a)}")
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _key_entries(q: dict) -> tuple[str, list[str]]:
+    """The correct answer(s) of one question and the feedback lines worth printing."""
+    if q["type"] == "numeric":
+        right = [a for a in q["answers"] if a.get("correct")]
+        answer = "; ".join(_answer_text(q, a) for a in right) or "(no single value)"
+        notes = [f"{_answer_text(q, a)}: {_md_escape(a['feedback'])}" for a in q["answers"] if a.get("feedback")]
+        return answer, notes
+    letters = [f"({LETTERS[i]})" for i, a in enumerate(q["answers"]) if a.get("correct")]
+    notes = [f"({LETTERS[i]}) {_md_escape(a['feedback'])}" for i, a in enumerate(q["answers"]) if a.get("feedback")]
+    return ", ".join(letters), notes
+
+
+def answer_key_markdown(quizzes: dict[str, list[dict]], titles: dict[str, str] | None = None) -> str:
+    """The answer key of the quizzes (chapter -> questions, as :func:`ctmodule.book.quiz.load`
+    gives them), in chapter order: the answers and their feedback."""
+    out = []
+    for chapter in sorted(quizzes):
+        questions = quizzes[chapter]
+        num = _chapter_number(chapter)
+        title = (titles or {}).get(chapter, chapter)
+        out += [f"## Chapter {num}: {_md_escape(title)}", ""]
+        for i, q in enumerate(questions, 1):
+            answer, notes = _key_entries(q)
+            out.append(f"**{num}.{i}** Answer: {answer}.")
+            out.append("")
+            out += [f"- {n}" for n in notes]
+            out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _cell_text(cell: dict) -> str:
+    src = cell.get("source", "")
+    return "".join(src) if isinstance(src, list) else src
+
+
+def notebook_solutions(nb: dict, where: str = "notebook") -> list[tuple[str, str]]:
+    """The solutions in a chapter notebook: ``[(exercise label, Markdown body)]``, in order.
+
+    Both forms of sphinx-exercise are read: a ``{solution}`` block inside one Markdown cell, and a
+    gated ``{solution-start}`` … ``{solution-end}`` pair that may enclose code cells (printed as
+    Python code blocks). The directive's option lines (``:class: dropdown``) are dropped.
+    """
+    found: list[tuple[str, str]] = []
+    gated: tuple[str, list[str]] | None = None  # (label, parts) while inside a gated solution
+    for index, cell in enumerate(nb.get("cells", [])):
+        text = _cell_text(cell)
+        if cell.get("cell_type") == "code":
+            if gated is not None and text.strip():
+                gated[1].append("\n```python\n" + text.rstrip() + "\n```\n")
+            continue
+        if cell.get("cell_type") != "markdown":
+            continue
+        lines, i = text.splitlines(), 0
+        while i < len(lines):
+            stripped = lines[i].strip()
+            if gated is not None:
+                m = re.match(r"^(`{3,}|:{3,})\{solution-end\}\s*$", stripped)
+                if m:
+                    found.append((gated[0], re.sub(r"\n{3,}", "\n\n", "\n".join(gated[1])).strip()))
+                    gated = None
+                    i += 1
+                    if i < len(lines) and lines[i].strip() == m.group(1):
+                        i += 1
+                    continue
+                gated[1].append(lines[i])
+                i += 1
+                continue
+            m = _SOLUTION_OPEN.match(stripped) or _GATED_OPEN.match(stripped)
+            if not m:
+                i += 1
+                continue
+            fence, label, is_gated = m.group("fence"), m.group("label"), "solution-start" in stripped
+            i += 1
+            while i < len(lines) and re.match(r"^\s*:[a-z-]+:", lines[i]):
+                i += 1  # directive options
+            if is_gated:
+                if i < len(lines) and lines[i].strip() == fence:
+                    i += 1  # the start directive's own closing fence
+                gated = (label, [])
+                continue
+            body = []
+            while i < len(lines) and lines[i].strip() != fence:
+                body.append(lines[i])
+                i += 1
+            if i >= len(lines):
+                raise ValueError(f"{where}, cell {index}: the solution to {label} has no closing {fence}")
+            found.append((label, "\n".join(body).strip()))
+            i += 1
+        if gated is not None:
+            gated[1].append("")  # cell boundary
+    if gated is not None:
+        raise ValueError(f"{where}: the solution to {gated[0]} has no {{solution-end}}")
+    return found
+
+
+def notebook_markdown(path: str | Path) -> tuple[str, str]:
+    """A chapter notebook's title (its H1) and the Markdown of all its Markdown cells."""
+    nb = json.loads(Path(path).read_text(encoding="utf-8"))
+    text = "\n\n".join(_cell_text(c) for c in nb["cells"] if c["cell_type"] == "markdown")
+    m = re.search(r"^# (.+)$", text, re.M)
+    return (m.group(1).strip() if m else Path(path).stem), text
+
+
+def solutions_markdown(chapters: list[str | Path]) -> str:
+    """The solutions appendix: every chapter's solutions, in order, under the chapter's title."""
+    out = []
+    for path in chapters:
+        title, _ = notebook_markdown(path)
+        nb = json.loads(Path(path).read_text(encoding="utf-8"))
+        solutions = notebook_solutions(nb, str(path))
+        if not solutions:
+            continue
+        num = _chapter_number(Path(path).stem)
+        out += [f"## Chapter {num}: {title}", ""]
+        for label, body in solutions:
+            out += [f"### Solution to {{ref}}`{label}`", "", body, ""]
+    return "\n".join(out).rstrip() + "\n"

@@ -1,0 +1,221 @@
+"""The print edition: its content (quizzes, solutions, explorers), its build configuration and the
+checks that fail a PDF (ctmodule.book.printed, ctmodule.book.pdf).
+
+The PDFs themselves are built and checked by ``make pdf`` (part of ``make book`` when XeLaTeX is
+installed); these tests show that each check catches what it is meant to catch.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from ctmodule.book import pdf, printed
+from ctmodule.book.quiz import load
+
+ROOT = Path(__file__).resolve().parents[1]
+CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]-*.ipynb"))
+
+
+# ------------------------------------------------------------------ quizzes
+
+
+def test_every_quiz_prints_every_question_and_option():
+    for path in sorted((ROOT / "quizzes").glob("*.json")):
+        questions = load(path.stem, ROOT / "quizzes")
+        text = printed.quiz_markdown(path.stem, questions)
+        num = printed._chapter_number(path.stem)
+        for i, q in enumerate(questions, 1):
+            assert f"**{num}.{i}**" in text
+            if q["type"] != "numeric":
+                for letter, a in zip(printed.LETTERS, q["answers"], strict=False):
+                    assert f"- ({letter}) {printed._md_escape(a['answer'])}" in text, (path.name, i, letter)
+        # the answers are not printed beside the questions
+        assert "Correct" not in text and "correct" not in text.split("**Self-check quiz**")[0]
+
+
+def test_answer_key_gives_the_right_letters_and_all_feedback():
+    quiz = [
+        {"question": "Which?", "type": "multiple_choice", "answers": [
+            {"answer": "A *starred* <b>one</b>", "correct": False, "feedback": "No: because."},
+            {"answer": "B", "correct": True, "feedback": "Yes: because."}]},
+        {"question": "Which ones?", "type": "many_choice", "answers": [
+            {"answer": "x", "correct": True, "feedback": "fx"},
+            {"answer": "y", "correct": False, "feedback": "fy"},
+            {"answer": "z", "correct": True, "feedback": "fz"}]},
+        {"question": "How many?", "type": "numeric", "answers": [
+            {"type": "value", "value": 19, "correct": True, "feedback": "Right."},
+            {"type": "range", "range": [10, 18], "correct": False, "feedback": "Too few."},
+            {"type": "default", "feedback": "Count again."}]},
+    ]
+    key = printed.answer_key_markdown({"03-test": quiz, "01-other": quiz[:1]}, {"03-test": "A title"})
+    assert key.index("## Chapter 1: 01-other") < key.index("## Chapter 3: A title")
+    assert "## Chapter 3: A title" in key
+    assert "**3.1** Answer: (b)." in key
+    assert "**3.2** Answer: (a), (c)." in key
+    assert "**3.3** Answer: 19." in key
+    for feedback in ("No: because.", "Yes: because.", "fx", "fy", "fz", "Right.", "Too few.", "Count again."):
+        assert feedback in key
+    questions = printed.quiz_markdown("03-test", quiz)
+    # quiz text cannot inject Markdown or HTML into the printed page
+    assert "\\*starred\\*" in questions and "\\<b\\>" in questions
+
+
+# ------------------------------------------------------------------ solutions
+
+
+NB = {"cells": [
+    {"cell_type": "markdown", "source": "# Title\n\n```{exercise}\n:label: ex-01-1\nDo it.\n```\n\n"
+                                          "```{solution} ex-01-1\n:class: dropdown\n\nThe answer.\n```"},
+    {"cell_type": "markdown", "source": ["````{solution-start} ex-01-2\n", ":class: dropdown\n", "````\n",
+                                         "\n", "Step one:"]},
+    {"cell_type": "code", "source": "x = 1\nx"},
+    {"cell_type": "markdown", "source": "Then interpret.\n\n````{solution-end}\n````\n\nAfter."},
+]}
+
+
+def test_solutions_are_read_in_both_forms_with_code():
+    sols = printed.notebook_solutions(NB)
+    assert [label for label, _ in sols] == ["ex-01-1", "ex-01-2"]
+    assert sols[0][1] == "The answer."
+    body = sols[1][1]
+    assert body.startswith("Step one:") and "```python\nx = 1\nx\n```" in body and body.endswith("Then interpret.")
+    assert "After." not in body and ":class:" not in body
+
+
+def test_an_unclosed_solution_is_an_error_naming_the_place():
+    bad = {"cells": [{"cell_type": "markdown", "source": "```{solution} ex-01-1\nno end"}]}
+    with pytest.raises(ValueError, match="cell 0.*ex-01-1"):
+        printed.notebook_solutions(bad, "ch.ipynb")
+    gated = {"cells": [{"cell_type": "markdown", "source": "```{solution-start} ex-01-3\n```\ntext"}]}
+    with pytest.raises(ValueError, match="ex-01-3.*solution-end"):
+        printed.notebook_solutions(gated, "ch.ipynb")
+
+
+def test_the_appendix_holds_every_solution_of_every_chapter():
+    text = printed.solutions_markdown(CHAPTERS)
+    for path in CHAPTERS:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        for label, _ in printed.notebook_solutions(nb):
+            assert f"### Solution to {{ref}}`{label}`" in text, (path.name, label)
+        exercises = sum(src.count("{exercise") - src.count("{exercise-end") for src in
+                        ("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown"))
+        assert exercises == len(printed.notebook_solutions(nb)), f"{path.name}: an exercise without a solution"
+
+
+# ------------------------------------------------------------------ explorers
+
+
+def test_each_explorer_prints_an_image_or_tables_and_says_what_is_interactive():
+    from ctmodule import explorers
+
+    for make in (explorers.instrument_explorer, explorers.case_coder):
+        e = make()
+        md = e.print_markdown()
+        assert "interactive in the online book" in md and "Online, the reader can change:" in md
+        bundle = e._repr_mimebundle_()
+        assert bundle["text/markdown"] == md
+        if e.web().kind == "vega":
+            assert "](data:image/png;base64," in md
+        else:
+            assert "\n| " in md  # a table
+
+
+# ------------------------------------------------------------------ configuration
+
+
+def test_pdf_config_keeps_the_site_config_and_adds_print_settings():
+    site = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    cfg = pdf.pdf_config(site, "T")
+    assert cfg["latex"]["latex_engine"] == "xelatex"
+    sphinx = cfg["sphinx"]["config"]
+    assert sphinx["ctmodule_solutions_in_appendix"] is True
+    for key, value in site["sphinx"]["config"].items():
+        if key != "suppress_warnings":
+            assert sphinx[key] == value, key
+    assert set(site["sphinx"]["config"]["suppress_warnings"]) <= set(sphinx["suppress_warnings"])
+    assert cfg["sphinx"]["extra_extensions"] == site["sphinx"]["extra_extensions"]
+    assert "ctmodule_solutions_in_appendix" not in site["sphinx"]["config"]
+
+
+def test_pdf_toc_adds_the_print_appendices_once_and_before_the_bibliography():
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    out = pdf.pdf_toc(toc)
+    files = [c["file"] for p in out["parts"] for c in p["chapters"]]
+    for page in pdf.PRINT_APPENDICES:
+        assert files.count(page) == 1
+        assert files.index(page) < files.index("appendix/bibliography")
+        assert (ROOT / f"{page}.md").exists()
+    assert pdf.pdf_toc(out) == out  # idempotent
+    site = [c["file"] for p in toc["parts"] for c in p["chapters"]]
+    assert not set(pdf.PRINT_APPENDICES) & set(site), "the print pages stay out of the site"
+    with pytest.raises(pdf.PdfError):
+        pdf.pdf_toc({"root": "intro"})
+
+
+def test_exercise_references_point_at_sphinx_exercise_labels():
+    tex = (r"\phantomsection \label{exercise:ex-02-1}" "\n\n"
+           r"\begin{sphinxadmonition}{note}{Exercise 1}" "\n x \n"
+           r"see \hyperref[\detokenize{chapters/02-x:ex-02-1}]{Exercise \ref{\detokenize{chapters/02-x:ex-02-1}}}"
+           r" and \hyperref[\detokenize{chapters/02-x:ex-09-9}]{Exercise \ref{\detokenize{chapters/02-x:ex-09-9}}}")
+    out = pdf.fix_exercise_refs(tex)
+    assert r"\hyperref[exercise:ex-02-1]{Exercise 1 (p.~\pageref{exercise:ex-02-1})}" in out
+    assert r"\detokenize{chapters/02-x:ex-09-9}" in out  # unknown labels are left for the log check
+
+
+# ------------------------------------------------------------------ the checks
+
+
+PDFFONTS = """name                                 type              encoding         emb sub uni object ID
+------------------------------------ ----------------- ---------------- --- --- --- ---------
+ABCDEF+FreeSerif                     CID TrueType      Identity-H       yes yes yes      7  0
+Helvetica                            Type 1            Standard         no  no  no      12  0
+[none]                               Type 3            Custom           yes no  no      20  0
+"""
+
+
+def test_unembedded_fonts_are_found():
+    assert pdf.unembedded_fonts(PDFFONTS) == ["Helvetica"]
+    assert pdf.unembedded_fonts(PDFFONTS.replace(" no  no  no ", " yes no  no ")) == []
+
+
+def test_log_problems_find_missing_characters_and_unresolved_references():
+    log = ("Missing character: There is no Қ (U+049A) in font lmroman10-regular!\n"
+           "LaTeX Warning: Reference `chapters/01:ex-01-1' on page 3 undefined on input line 9.\n"
+           "LaTeX Warning: There were undefined references.\n")
+    problems = pdf.log_problems(log)
+    assert any("Қ" in p for p in problems) and any("chapters/01:ex-01-1" in p for p in problems)
+    assert pdf.log_problems("Output written on book.pdf (3 pages).") == []
+
+
+def test_text_problems_find_missing_titles_unresolved_marks_and_screen_only_words():
+    text = "Why terrorism resists defini-\ntion\nSee Table ?? and click here for more."
+    problems = pdf.text_problems(text, ["Why terrorism resists definition", "The legal instruments"])
+    assert problems[0] == "title not found in the text: 'The legal instruments'"
+    assert any("??" in p for p in problems) and any("click here" in p for p in problems)
+    assert pdf.text_problems("Kazakhstan’s diplomacy", ["Kazakhstan's diplomacy"]) == []
+
+
+needs_poppler = pytest.mark.skipif(not (shutil.which("pdftoppm") and shutil.which("xelatex")),
+                                   reason="poppler-utils and texlive-xetex are not installed")
+
+
+@needs_poppler
+def test_a_blank_page_is_caught(tmp_path):
+    tex = tmp_path / "t.tex"
+    tex.write_text("\\documentclass{article}\\pagestyle{empty}\\begin{document}Ink on page one."
+                   "\\newpage\\mbox{}\\newpage Ink again.\\end{document}\n", encoding="utf-8")
+    subprocess.run(["xelatex", "-interaction=nonstopmode", "t.tex"], cwd=tmp_path, check=True,
+                   capture_output=True, timeout=120)
+    assert pdf.blank_pages(tmp_path / "t.pdf", tmp_path / "pages") == [2]
+    report = pdf.check_pdf(tmp_path / "t.pdf", tmp_path / "t.log", ["Ink on page one", "Ink again"],
+                           tmp_path / "pages")
+    assert report.pages == 3 and report.problems == ["page 2 renders blank"]
+    report = pdf.check_pdf(tmp_path / "t.pdf", None, ["Not in it"], tmp_path / "pages")
+    assert "title not found in the text: 'Not in it'" in report.problems
+    assert pdf.check_pdf(tmp_path / "missing.pdf", None, [], tmp_path).problems == ["no PDF was written"]
