@@ -41,7 +41,8 @@ def test_package_json_pins_exact_versions():
 def _fake_project(tmp_path: Path, mathjax_version: str = "3.2.2") -> Path:
     (tmp_path / "package.json").write_text(json.dumps({
         "dependencies": {"mathjax": "3.2.2", "@jupyter-widgets/html-manager": "1.0.15",
-                         "vega": "6.2.0", "vega-lite": "6.4.1", "vega-embed": "7.3.0"},
+                         "vega": "6.2.0", "vega-lite": "6.4.1", "vega-embed": "7.3.0",
+                         "reveal.js": "6.0.2"},
         "devDependencies": {"axe-core": "4.14.1"},
     }))
     nm = tmp_path / "node_modules"
@@ -74,6 +75,15 @@ def _fake_project(tmp_path: Path, mathjax_version: str = "3.2.2") -> Path:
         "vega-embed/package.json": json.dumps({"version": "7.3.0"}),
         "vega-embed/LICENSE": "BSD-3 vega-embed",
         "vega-embed/build/vega-embed.min.js": "/* vega-embed */",
+        "reveal.js/package.json": json.dumps({"version": "6.0.2"}),
+        "reveal.js/LICENSE": "MIT reveal.js",
+        "reveal.js/dist/reveal.js": "/* reveal umd */",
+        "reveal.js/dist/reveal.mjs": "/* not copied: ES modules do not load from file:// */",
+        "reveal.js/dist/reveal.css": "/* reveal css */",
+        "reveal.js/dist/theme/white-contrast.css": "/* theme */",
+        "reveal.js/dist/theme/simple.css": "/* not copied: imports web fonts */",
+        "reveal.js/dist/plugin/notes.js": "/* notes */",
+        "reveal.js/dist/plugin/notes.mjs": "/* not copied */",
     }
     for rel, text in files.items():
         path = nm / rel
@@ -98,6 +108,10 @@ def test_vendor_copies_what_the_pages_load_and_nothing_else(tmp_path):
     assert vega == ["LICENSE-vega", "LICENSE-vega-embed", "LICENSE-vega-lite", "vega-embed.min.js",
                     "vega-lite.min.js", "vega.min.js"]
     assert (out / "vega" / "LICENSE-vega-lite").read_text() == "BSD-3 vega-lite"
+    # reveal.js for the slide decks: the UMD build, its theme and the notes plugin only
+    reveal = sorted(p.relative_to(out / "reveal").as_posix() for p in (out / "reveal").rglob("*")
+                    if p.is_file())
+    assert reveal == ["LICENSE", "plugin/notes.js", "reveal.css", "reveal.js", "theme/white-contrast.css"]
     assert vendor_tool.vendor(root, check=True) == manifest  # up to date
 
 

@@ -18,6 +18,10 @@ git-ignored and listed in ``html_static_path``, so its contents land in ``_build
   explorers' charts in the page (``ctmodule.explorers.web``). One copy for the whole site: only
   the pages that hold an explorer load them (``ctmodule.book.offline``). Vega-Lite's version must
   match the schema of the pinned Altair (``tests/test_web_explorers.py`` checks it).
+- ``_static/reveal/``: reveal.js (the UMD build, its stylesheet, the high-contrast white theme,
+  whose fonts are inlined as ``data:`` URIs, and the speaker-notes plugin) for the chapters' slide
+  decks (``ctmodule.book.slides``, ``_build/html/slides/``). The ES-module build is left out: it
+  does not load from ``file://`` (the offline zip).
 
 axe-core is a test dependency only: the browser tests load it from ``node_modules/``.
 
@@ -70,6 +74,17 @@ ASSETS: list[tuple[str, str, list[tuple[str, str]]]] = [
     ("vega", "vega", [("LICENSE", ""), ("build/vega.min.js", "")]),
     ("vega-lite", "vega", [("LICENSE", ""), ("build/vega-lite.min.js", "")]),
     ("vega-embed", "vega", [("LICENSE", ""), ("build/vega-embed.min.js", "")]),
+    (
+        "reveal.js",
+        "reveal",
+        [
+            ("LICENSE", ""),
+            ("dist/reveal.js", ""),  # the UMD build: ES modules do not load from file://
+            ("dist/reveal.css", ""),
+            ("dist/theme/white-contrast.css", ""),  # its fonts are inlined (data: URIs)
+            ("dist/plugin/notes.js", ""),  # the speaker view (S key)
+        ],
+    ),
 ]
 
 # Several packages share the vega/ folder: their licence files get the package's name.
@@ -78,7 +93,7 @@ RENAME = {("vega", "LICENSE"): "LICENSE-vega", ("vega-lite", "LICENSE"): "LICENS
 
 # Source paths (relative to the package) are copied to the destination with this prefix removed.
 STRIP_PREFIX = {"mathjax": "es5/", "@jupyter-widgets/html-manager": "dist/", "vega": "build/",
-                "vega-lite": "build/", "vega-embed": "build/"}
+                "vega-lite": "build/", "vega-embed": "build/", "reveal.js": "dist/"}
 
 
 class VendorError(RuntimeError):

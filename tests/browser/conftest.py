@@ -41,6 +41,9 @@ AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 VIEWPORT = {"width": 1280, "height": 800}
 # Folders of the site that hold assets, not pages.
 ASSET_DIRS = {"_static", "_sources", "_images", "_downloads", ".doctrees", "_vendor"}
+# Folders of pages that are not the book's: the chapters' slide decks (reveal.js, written after
+# the Sphinx build by ctmodule.book.slides; tests/browser/test_slides.py tests them).
+DECK_DIRS = {"slides"}
 # Pages Sphinx generates besides the book's own.
 GENERATED_PAGES = {"genindex.html", "search.html", "py-modindex.html"}
 
@@ -60,7 +63,7 @@ def discover_pages(site: Path) -> list[str]:
     pages = []
     for path in sorted(site.rglob("*.html")):
         rel = path.relative_to(site)
-        if rel.parts[0] in ASSET_DIRS or any(p.startswith(".") for p in rel.parts):
+        if rel.parts[0] in ASSET_DIRS | DECK_DIRS or any(p.startswith(".") for p in rel.parts):
             continue
         pages.append(rel.as_posix())
     return pages

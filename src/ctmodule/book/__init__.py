@@ -4,7 +4,9 @@
 - :mod:`~ctmodule.book.offline`: the guard that no page loads anything from another site;
 - :mod:`~ctmodule.book.figures`: figures glued onto a page with their caption and alt text;
 - :mod:`~ctmodule.book.glossary`: the glossary from ``glossary/*.yml``;
-- :mod:`~ctmodule.book.quiz`: the self-check quizzes from ``quizzes/*.json``.
+- :mod:`~ctmodule.book.quiz`: the self-check quizzes from ``quizzes/*.json``;
+- :mod:`~ctmodule.book.slides`: a reveal.js slide deck for every chapter, written into the built
+  site (``slides/``) when the build has finished;
 - :mod:`~ctmodule.book.assessment`: the assessment page (rubric, weights, exemplars) read back and
   checked, and the rubric pointers in the exercise masters' hand-marked questions.
 

@@ -51,7 +51,7 @@ from sphinx.util import logging
 logger = logging.getLogger(__name__)
 
 # Folders that tools/vendor.py fills in _vendor/ (they land in _static/).
-VENDORED_FOLDERS = ("mathjax/", "html-manager/", "vega/", "ctmodule-explorers/")
+VENDORED_FOLDERS = ("mathjax/", "html-manager/", "vega/", "ctmodule-explorers/", "reveal/")
 
 # The explorers in the page (ctmodule.explorers.web): the vendored Vega stack and the page script
 # (ctmodule/book/static/), loaded only by the pages that hold an explorer.

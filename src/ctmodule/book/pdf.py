@@ -38,7 +38,7 @@ from ctmodule.paths import repo_root
 #: The print-only pages, added to the Appendices part of the table of contents.
 PRINT_APPENDICES = ["appendix/print-solutions", "appendix/print-answer-key"]
 #: Site pages the print edition leaves out (the page that links to the PDFs).
-SITE_ONLY = ["appendix/print-edition"]
+SITE_ONLY = ["appendix/print-edition", "appendix/slides"]
 #: The documents built: (start document, .tex name, title suffix, Sphinx class).
 BOOK_TEX = "ctmodule-book.tex"
 GUIDE_TEX = "ctmodule-instructor-guide.tex"

@@ -6,6 +6,8 @@ the page is rebuilt whenever they change (never written by hand, never stale):
 
 - ``<!-- ctmodule:glossary -->``: the glossary from ``glossary/*.yml``;
 - ``<!-- ctmodule:data-dictionary -->``: the data dictionary from ``data/datapackage.json``;
+- ``<!-- ctmodule:slides -->``: the list of the chapters' slide decks (``ctmodule.book.slides``
+  writes the decks themselves when the build has finished);
 - ``<!-- ctmodule:quiz-answers -->``: the print edition's answer key from ``quizzes/*.json``;
 - ``<!-- ctmodule:print-edition -->``: links to the PDFs of ``make pdf`` (or how to build them);
 - ``<!-- ctmodule:solutions -->``: the print edition's solutions appendix from the chapters'
@@ -21,6 +23,7 @@ from sphinx.errors import ExtensionError
 GENERATORS = {
     "<!-- ctmodule:glossary -->": "_glossary",
     "<!-- ctmodule:data-dictionary -->": "_data_dictionary",
+    "<!-- ctmodule:slides -->": "_slides",
     "<!-- ctmodule:quiz-answers -->": "_quiz_answers",
     "<!-- ctmodule:solutions -->": "_solutions",
     "<!-- ctmodule:print-edition -->": "_print_edition",
@@ -46,6 +49,12 @@ def _data_dictionary(root: Path, env) -> str:
     return render_markdown(path)
 
 
+def _slides(root: Path, env) -> str:
+    from ctmodule.book.slides import CHAPTERS_DIR, chapter_stems, index_markdown
+
+    for stem in chapter_stems(root, env.found_docs):  # the list shows each chapter's title
+        env.note_dependency(str(root / CHAPTERS_DIR / f"{stem}.ipynb"))
+    return index_markdown(root, env.found_docs)
 def _chapters(root: Path) -> list[Path]:
     return sorted((root / "chapters").glob("[0-9][0-9]-*.ipynb"))
 
