@@ -5,6 +5,7 @@
 - :mod:`~ctmodule.book.figures`: figures glued onto a page with their caption and alt text;
 - :mod:`~ctmodule.book.glossary`: the glossary from ``glossary/*.yml``;
 - :mod:`~ctmodule.book.quiz`: the self-check quizzes from ``quizzes/*.json``.
+- :mod:`~ctmodule.book.classroom`: the classroom simulations' handouts, and the checks of their pages.
 
 This part may import :mod:`ctmodule.data`, :mod:`ctmodule.analysis` and :mod:`ctmodule.explorers`,
 never :mod:`ctmodule.grading`.
