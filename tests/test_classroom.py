@@ -93,9 +93,10 @@ def first_handout_of(path, role):
 @pytest.mark.parametrize(
     "mutate, expected",
     [
-        (lambda d: edit(d / SANCTIONS, ":::{important} FICTIONAL SCENARIO", ":::{important} Scenario"),
+        (lambda d: edit(d / SANCTIONS, ":::{admonition} FICTIONAL SCENARIO", ":::{admonition} Scenario"),
          f"{SANCTIONS}:1: no admonition marked FICTIONAL SCENARIO"),
-        (lambda d: edit(d / MOOT, ":::{important} FICTIONAL SCENARIO\n", "FICTIONAL SCENARIO\n\n:::{important}\n"),
+        (lambda d: edit(d / MOOT, ":::{admonition} FICTIONAL SCENARIO\n:class: important\n",
+                        "FICTIONAL SCENARIO\n\n:::{important}\n"),
          f"{MOOT}:1: no admonition marked FICTIONAL SCENARIO"),
         (lambda d: edit(d / SANCTIONS, "```{rubric} Handout: Delegation C\n```\n\n**FICTIONAL SCENARIO.**",
                         "```{rubric} Handout: Delegation C\n```\n\n**Scenario.**"),

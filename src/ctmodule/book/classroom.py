@@ -43,7 +43,7 @@ OPTION_TARGET = re.compile(r"^:(?:label|name):\s*(\S+)\s*$", re.M)
 REF = re.compile(r"\{ref\}`([^`]+)`")
 TERM = re.compile(r"\{term\}`([^`]+)`")
 ADMONITION = re.compile(
-    r"^(:{3,})\{(?:important|warning|caution|attention|note)\}(.*?)^\1\s*$", re.M | re.S
+    r"^(:{3,})\{(?:admonition|important|warning|caution|attention|note)\}(.*?)^\1\s*$", re.M | re.S
 )
 RUN_TOTAL = re.compile(r"\*\*Total time: (\d+) minutes\.\*\*")
 POINTS_TOTAL = re.compile(r"\*\*Total: (\d+) points\.\*\*")
