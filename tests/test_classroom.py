@@ -191,3 +191,10 @@ def test_a_handout_missing_from_the_end_of_a_page_is_found(project):
     opening = text.rindex(":::{div} handout", 0, start)
     page.write_text(text[:opening] + text[end:], encoding="utf-8")
     assert any("role 'Ombudsperson' has 0 handouts" in p for p in classroom.check(project))
+
+
+def test_handouts_start_a_new_page_in_the_print_edition_too():
+    from ctmodule.book import pdf
+
+    preamble = pdf.pdf_config({}, "T")["sphinx"]["config"]["latex_elements"]["preamble"]
+    assert "\\newenvironment{sphinxclasshandout}{\\clearpage}{}" in preamble
