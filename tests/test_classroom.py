@@ -143,6 +143,10 @@ def first_handout_of(path, role):
         (lambda d: edit(d / "chapters" / "03-comparing-definitions.ipynb",
                         "(ch-03-comparing-definitions-yardstick)=", "(ch-03-yardstick)="),
          "{ref} to 'ch-03-comparing-definitions-yardstick', a label that does not exist"),
+        (lambda d: edit(d / MOOT, "sheets L and F for everyone", "sheets L and G for everyone"),
+         "refers to sheet G, which the page does not have"),
+        (lambda d: edit(d / SANCTIONS, "```{rubric} Sheet R: The rules", "```{rubric} Sheet S: The rules"),
+         "refers to sheet R, which the page does not have"),
     ],
     ids=[
         "marker missing at the top",
@@ -167,6 +171,8 @@ def first_handout_of(path, role):
         "sheet title",
         "index time differs from the run sheet",
         "a chapter label the page relies on is renamed",
+        "a sheet that does not exist",
+        "a sheet renamed under its references",
     ],
 )
 def test_each_problem_is_reported(project, mutate, expected):

@@ -45,6 +45,7 @@ TERM = re.compile(r"\{term\}`([^`]+)`")
 ADMONITION = re.compile(
     r"^(:{3,})\{(?:admonition|important|warning|caution|attention|note)\}(.*?)^\1\s*$", re.M | re.S
 )
+SHEET_REF = re.compile(r"\b[Ss]heets? ([A-Z])\b(?: and ([A-Z])\b)?")
 RUN_TOTAL = re.compile(r"\*\*Total time: (\d+) minutes\.\*\*")
 POINTS_TOTAL = re.compile(r"\*\*Total: (\d+) points\.\*\*")
 SKIP_DIRS = bibliography.SKIP_DIRS
@@ -203,6 +204,13 @@ def check_page(path: str | Path, root: str | Path) -> list[str]:
         for part in HANDOUT_PARTS:
             if not re.search(rf"\*\*{re.escape(part)}\b", h.body):
                 report(h.line, f"handout {h.title!r} has no '{part}' paragraph")
+
+    # every sheet a page or a handout refers to ("sheet E", "sheets L and F") is on the page
+    sheets = {m.group(1) for h in blocks if h.shared for m in [re.match(r"Sheet ([A-Z]+):", h.title)] if m}
+    for m in SHEET_REF.finditer(text):
+        for letter in filter(None, m.groups()):
+            if letter not in sheets:
+                report(line_of(m.start()), f"refers to sheet {letter}, which the page does not have")
 
     roles = _section(text, "-roles")
     if roles is None:
