@@ -8,7 +8,8 @@
 - :mod:`~ctmodule.book.slides`: a reveal.js slide deck for every chapter, written into the built
   site (``slides/``) when the build has finished;
 - :mod:`~ctmodule.book.assessment`: the assessment page (rubric, weights, exemplars) read back and
-  checked, and the rubric pointers in the exercise masters' hand-marked questions.
+  checked, and the rubric pointers in the exercise masters' hand-marked questions;
+- :mod:`~ctmodule.book.classroom`: the classroom simulations' handouts, and the checks of their pages.
 
 This part may import :mod:`ctmodule.data`, :mod:`ctmodule.analysis` and :mod:`ctmodule.explorers`,
 never :mod:`ctmodule.grading`.

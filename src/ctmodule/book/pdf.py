@@ -122,7 +122,10 @@ def pdf_config(config: dict, title: str) -> dict:
             "pointsize": "11pt",
             # GNU FreeFont (Debian fonts-freefont-otf) covers Latin, Cyrillic and Kazakh letters
             "fontpkg": "\\setmainfont{FreeSerif}\n\\setsansfont{FreeSans}\n\\setmonofont{FreeMono}\n",
-            "preamble": "\\usepackage{xurl}\n\\setcounter{tocdepth}{1}\n",
+            # a classroom handout (a `{div} handout` block) starts on a new page, as in the site's
+            # print style
+            "preamble": "\\usepackage{xurl}\n\\setcounter{tocdepth}{1}\n"
+                        "\\newenvironment{sphinxclasshandout}{\\clearpage}{}\n",
             "figure_align": "H",
             # one-sided: no deliberately blank pages, and the page check can demand ink on each
             "extraclassoptions": "openany,oneside",
