@@ -56,6 +56,7 @@ SHARING_HOSTS = (
     "vlex.com",
     "fdocuments.net",
     "fdocuments.in",
+    "fdocuments.us",
     "fdokumen.com",
     "dokumen.tips",
     "documents.pub",
