@@ -219,3 +219,52 @@ def test_a_blank_page_is_caught(tmp_path):
     report = pdf.check_pdf(tmp_path / "t.pdf", None, ["Not in it"], tmp_path / "pages")
     assert "title not found in the text: 'Not in it'" in report.problems
     assert pdf.check_pdf(tmp_path / "missing.pdf", None, [], tmp_path).problems == ["no PDF was written"]
+
+
+# ------------------------------------------------------------------ the classroom handouts
+
+
+def test_handouts_page_holds_every_handout_once_each_in_its_own_block():
+    from ctmodule.book import classroom
+
+    found = classroom.all_handouts(ROOT)
+    assert len(found) >= 2 * 4, "both simulations have their role handouts and sheets"
+    text = classroom.handouts_markdown(ROOT)
+    assert text.count("{div} handout") == len(found)
+    for simulation, h in found:
+        assert simulation and text.count(h.body) == 1
+    # the page made from it reads the same blocks back, so nothing is lost on the way
+    assert [h.title for h in classroom.handouts(text)] == [h.title for _, h in found]
+
+
+def test_the_handouts_document_is_its_own_pdf_and_outside_the_book(tmp_path):
+    cfg_path, toc_path = pdf.write_project(ROOT, tmp_path)
+    cfg, toc = yaml.safe_load(cfg_path.read_text()), yaml.safe_load(toc_path.read_text())
+    docs = cfg["sphinx"]["config"]["ctmodule_latex_extra_documents"]
+    assert [pdf.HANDOUTS_DOC, pdf.HANDOUTS_TEX] in [d[:2] for d in docs]
+    assert pdf.HANDOUTS_DOC not in pdf.toc_files(toc), "the handouts are not a page of the book's PDF"
+    excluded = set(cfg["exclude_patterns"])
+    assert f"{pdf.HANDOUTS_DOC}.md" not in excluded and "classroom/moot.md" not in excluded
+    assert {"appendix/print-edition.md", "CHANGELOG.md"} <= excluded  # site-only and not a page
+    site = set(yaml.safe_load((ROOT / "_config.yml").read_text())["exclude_patterns"])
+    assert not any(p.startswith(("exercises/", "_build/", ".venv/", "tests/")) for p in excluded - site)
+    head = (ROOT / f"{pdf.HANDOUTS_DOC}.md").read_text(encoding="utf-8").split("---")[1]
+    assert yaml.safe_load(head) == {"orphan": True}
+
+
+def test_outside_toc_lists_unlisted_pages_and_keeps_what_it_is_told(tmp_path):
+    for name in ("intro.md", "a/b.md", "a/c.ipynb", "a/kept.md", "notes.md", "skipme/x.md", "_hidden/y.md"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("# x\n")
+    toc = {"root": "intro", "parts": [{"chapters": [{"file": "a/b", "sections": [{"file": "a/c"}]}]}]}
+    assert pdf.toc_files(toc) == {"intro", "a/b", "a/c"}
+    assert pdf.outside_toc(tmp_path, toc, keep=["a/kept"], skip=["skipme/**"]) == ["notes.md"]
+
+
+def test_handout_layout_finds_two_on_a_page_and_a_missing_one():
+    titles = ["Handout: Chair", "Handout: Bench"]
+    assert pdf.handout_layout_problems(["Handout: Chair ...", "Handout:  Bench\nmore"], titles) == []
+    two = pdf.handout_layout_problems(["Handout: Chair and Handout: Bench"], titles)
+    assert any("more than one handout" in p for p in two)
+    gone = pdf.handout_layout_problems(["Handout: Chair"], titles)
+    assert gone == ["handout 'Handout: Bench' is on pages [] (expected exactly one page)"]

@@ -327,3 +327,29 @@ def check(root: str | Path) -> list[str]:
     for page in PAGES:
         problems += check_page(root / page, root)
     return problems + check_index(root)
+
+
+def page_title(text: str) -> str:
+    """A page's H1."""
+    m = re.search(r"^# (.+?)\s*$", text, re.M)
+    return m.group(1) if m else ""
+
+
+def all_handouts(root: str | Path) -> list[tuple[str, Handout]]:
+    """Every handout of the simulation pages, in page order, with the title of its simulation."""
+    root = Path(root)
+    found = []
+    for page in PAGES:
+        text = (root / page).read_text(encoding="utf-8")
+        found += [(page_title(text), h) for h in handouts(text)]
+    return found
+
+
+def handouts_markdown(root: str | Path) -> str:
+    """The handouts of every simulation as one printable page: each block starts a new page in
+    print, with its simulation's name above its own title (the print edition's handouts PDF)."""
+    blocks = []
+    for simulation, h in all_handouts(root):
+        fence = ":" * max(3, max((len(m) for m in re.findall(r"^(:{3,})", h.body, re.M)), default=0) + 1)
+        blocks.append(f"{fence}{{div}} {' '.join(h.classes)}\n*{simulation}*\n\n{h.body}\n{fence}")
+    return "\n\n".join(blocks) + "\n"

@@ -43,6 +43,12 @@ SITE_ONLY = ["appendix/print-edition", "appendix/slides"]
 BOOK_TEX = "ctmodule-book.tex"
 GUIDE_TEX = "ctmodule-instructor-guide.tex"
 GUIDE_DOC = "appendix/instructor-guide"
+#: The classroom handouts on their own, one role or sheet a page: a print-only page that the
+#: generator fills from the simulations' ``{div} handout`` blocks (ctmodule.book.sphinxext); it is
+#: in no table of contents (``orphan``), so it starts its own document and stays out of the book's.
+HANDOUTS_TEX = "ctmodule-handouts.tex"
+HANDOUTS_DOC = "appendix/print-handouts"
+HANDOUTS_TITLE = "Classroom handouts"
 #: Wording that only works on a screen.
 SCREEN_ONLY = re.compile(r"\bclick (here|this|below)\b|\bhere\s*\]\(", re.I)
 #: What the LaTeX log says when a glyph is not in the font, or a reference did not resolve.
@@ -116,6 +122,7 @@ def pdf_config(config: dict, title: str) -> dict:
         # sources (ctmodule.book.sphinxext)
         "ctmodule_latex_extra_documents": [
             [GUIDE_DOC, GUIDE_TEX, f"{title}: Instructor's guide", author, "manual"],
+            [HANDOUTS_DOC, HANDOUTS_TEX, f"{title}: {HANDOUTS_TITLE}", author, "howto"],
         ],
         "latex_elements": {
             "papersize": "a4paper",
@@ -150,6 +157,57 @@ def pdf_toc(toc: dict) -> dict:
     return toc
 
 
+def toc_files(toc: dict) -> set[str]:
+    """Every document a jb-book table of contents names (root, chapters, sections), no suffix."""
+    found = {str(toc.get("root", ""))}
+
+    def walk(entries):
+        for entry in entries or []:
+            if entry.get("file"):
+                found.add(str(entry["file"]))
+            walk(entry.get("sections"))
+            walk(entry.get("chapters"))
+
+    for part in toc.get("parts") or []:
+        walk(part.get("chapters"))
+    walk(toc.get("chapters"))
+    return {f.removesuffix(".md").removesuffix(".ipynb") for f in found if f}
+
+
+def outside_toc(root: Path, toc: dict, *, keep: list[str], skip: list[str]) -> list[str]:
+    """The Markdown and notebook files under ``root`` that ``toc`` does not list and ``keep`` does
+    not name, as exclude patterns; folders that start with ``.`` or ``_`` and top-level folders
+    ``skip`` excludes as a whole (``exercises/**``) are not walked."""
+    listed = toc_files(toc) | set(keep)
+    pruned = {s.split("/")[0] for s in skip if s.endswith("/**") or "/" not in s and "*" not in s}
+    out = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        rel_dir = Path(dirpath).relative_to(root)
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_"))
+                             and not (rel_dir == Path(".") and d in pruned))
+        for name in sorted(filenames):
+            if name.endswith((".md", ".ipynb")):
+                rel = (rel_dir / name).as_posix()
+                if rel.rsplit(".", 1)[0] not in listed and rel not in skip:
+                    out.append(rel)
+    return out
+
+
+def handout_layout_problems(page_texts: list[str], titles: list[str]) -> list[str]:
+    """Each handout's title on exactly one page, and no page holding two handouts' titles."""
+    problems = []
+    pages = [_normalise(p) for p in page_texts]
+    for title in titles:
+        on = [i + 1 for i, p in enumerate(pages) if _normalise(title) in p]
+        if len(on) != 1:
+            problems.append(f"handout {title!r} is on pages {on} (expected exactly one page)")
+    for i, p in enumerate(pages):
+        here = [t for t in titles if _normalise(t) in p]
+        if len(here) > 1:
+            problems.append(f"page {i + 1} holds more than one handout: {here}")
+    return problems
+
+
 def write_project(root: Path, out: Path) -> tuple[Path, Path]:
     """Write the PDF build's ``_config.yml`` and ``_toc.yml`` into ``out``; return their paths."""
     config = _load_yaml(root / "_config.yml")
@@ -159,9 +217,15 @@ def write_project(root: Path, out: Path) -> tuple[Path, Path]:
     toc = _load_yaml(root / "_toc.yml")
     out.mkdir(parents=True, exist_ok=True)
     cfg_path, toc_path = out / "_config.yml", out / "_toc.yml"
-    cfg_path.write_text(yaml.safe_dump(pdf_config(config, config.get("title", "")), sort_keys=False,
-                                       allow_unicode=True), encoding="utf-8")
-    toc_path.write_text(yaml.safe_dump(pdf_toc(toc), sort_keys=False, allow_unicode=True), encoding="utf-8")
+    cfg = pdf_config(config, config.get("title", ""))
+    # Sphinx reads the print toc's pages and the handouts page, which no toc lists: instead of
+    # "only the toc's files", everything else is excluded by name
+    cfg["only_build_toc_files"] = False
+    cfg["exclude_patterns"] = list(cfg.get("exclude_patterns") or []) + outside_toc(
+        root, pdf_toc(toc), keep=[HANDOUTS_DOC], skip=cfg.get("exclude_patterns") or [])
+    cfg_path.write_text(yaml.safe_dump(cfg, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    ptoc = pdf_toc(toc)
+    toc_path.write_text(yaml.safe_dump(ptoc, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return cfg_path, toc_path
 
 
@@ -312,7 +376,12 @@ def build(root: Path, *, jb: str, strict: bool = True) -> dict:
     results = {}
     titles = chapter_titles(root)
     out.mkdir(parents=True, exist_ok=True)
-    for tex, expected in ((BOOK_TEX, list(titles.values())), (GUIDE_TEX, ["Instructor's guide"])):
+    from ctmodule.book.classroom import all_handouts
+
+    sheets = [h.title for _, h in all_handouts(root)]
+    documents = ((BOOK_TEX, list(titles.values())), (GUIDE_TEX, ["Instructor's guide"]),
+                 (HANDOUTS_TEX, [HANDOUTS_TITLE, *sheets]))
+    for tex, expected in documents:
         t1 = time.monotonic()
         tex_path = latex_dir / tex
         tex_path.write_text(fix_exercise_refs(tex_path.read_text(encoding="utf-8")), encoding="utf-8")
@@ -323,6 +392,9 @@ def build(root: Path, *, jb: str, strict: bool = True) -> dict:
         target = out / pdf.name
         shutil.copy2(pdf, target)
         report = check_pdf(target, latex_dir / tex.replace(".tex", ".log"), expected, project / "pages")
+        if tex == HANDOUTS_TEX and not report.problems:
+            pages = _run([_tool("pdftotext"), str(target), "-"]).split("\f")
+            report.problems += handout_layout_problems(pages, sheets)
         results[pdf.name] = {"pages": report.pages, "seconds": round(time.monotonic() - t1, 1),
                              "problems": report.problems}
     return {"timings": timings, "documents": results}
@@ -382,7 +454,7 @@ def run(args: argparse.Namespace) -> int:
     out = root / "_build" / "pdf"
     stamp = out / "inputs.sha256"
     digest = inputs_digest(root)
-    built = [out / BOOK_TEX.replace(".tex", ".pdf"), out / GUIDE_TEX.replace(".tex", ".pdf")]
+    built = [out / tex.replace(".tex", ".pdf") for tex in (BOOK_TEX, GUIDE_TEX, HANDOUTS_TEX)]
     if (not args.force and stamp.exists() and stamp.read_text().strip() == digest
             and all(p.exists() for p in built)):
         print("ctmodule pdf: up to date (no input changed since the last checked build)", file=sys.stderr)

@@ -10,6 +10,8 @@ the page is rebuilt whenever they change (never written by hand, never stale):
   writes the decks themselves when the build has finished);
 - ``<!-- ctmodule:quiz-answers -->``: the print edition's answer key from ``quizzes/*.json``;
 - ``<!-- ctmodule:print-edition -->``: links to the PDFs of ``make pdf`` (or how to build them);
+- ``<!-- ctmodule:handouts -->``: the classroom simulations' handouts, one a page in print
+  (:mod:`ctmodule.book.classroom`);
 - ``<!-- ctmodule:solutions -->``: the print edition's solutions appendix from the chapters'
   ``{solution}`` blocks (:mod:`ctmodule.book.printed`).
 """
@@ -27,6 +29,7 @@ GENERATORS = {
     "<!-- ctmodule:quiz-answers -->": "_quiz_answers",
     "<!-- ctmodule:solutions -->": "_solutions",
     "<!-- ctmodule:print-edition -->": "_print_edition",
+    "<!-- ctmodule:handouts -->": "_handouts",
 }
 
 
@@ -81,12 +84,21 @@ def _solutions(root: Path, env) -> str:
     return solutions_markdown(chapters)
 
 
+def _handouts(root: Path, env) -> str:
+    from ctmodule.book.classroom import PAGES, handouts_markdown
+
+    for page in PAGES:
+        env.note_dependency(str(root / page))
+    return handouts_markdown(root)
+
+
 def _print_edition(root: Path, env) -> str:
-    from ctmodule.book.pdf import BOOK_TEX, GUIDE_TEX
+    from ctmodule.book.pdf import BOOK_TEX, GUIDE_TEX, HANDOUTS_TEX
 
     folder = root / "_build" / "pdf"
     rows = []
-    for tex, what in ((BOOK_TEX, "The whole book"), (GUIDE_TEX, "The instructor's guide")):
+    for tex, what in ((BOOK_TEX, "The whole book"), (GUIDE_TEX, "The instructor's guide"),
+                      (HANDOUTS_TEX, "The classroom handouts, one role or sheet a page")):
         path = folder / tex.replace(".tex", ".pdf")
         env.note_dependency(str(path))
         if path.exists():
