@@ -287,32 +287,43 @@ def rank_changes(table=None) -> list[str]:
     return [str(k) for k, keep in zip(table.index, same, strict=True) if not keep]
 
 
+_COLOURS = {"confirmed": 2, "differs": 5, "unverified": 4}  # indices into plotting.PALETTE
+_HATCHES = {"confirmed": "", "differs": "//", "unverified": ".."}
+
+
+def _stacked_bars(labels, counts, widths, *, height: float):
+    """The horizontal stacked bars of the verdict figures: one bar per label, one segment per
+    status (in :data:`STATUSES` order) of the length given in ``widths[status]``, each non-empty
+    segment labelled with its count from ``counts[status]``; first label at the top.
+    Returns ``(fig, ax)`` for the caller's axis and legend."""
+    from ctmodule.analysis.plotting import PALETTE, new_figure
+
+    fig, ax = new_figure(7.5, height)
+    left = [0.0] * len(labels)
+    for status in STATUSES:
+        bars = ax.barh(labels, widths[status], left=left, color=PALETTE[_COLOURS[status]], hatch=_HATCHES[status],
+                       edgecolor="white", label=STATUS_LABELS[status])
+        for bar, count in zip(bars, counts[status], strict=True):
+            if count:
+                ax.text(bar.get_x() + bar.get_width() / 2, bar.get_y() + bar.get_height() / 2, str(int(count)),
+                        ha="center", va="center", color="black", fontsize=10,
+                        bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none"})
+        left = [a + b for a, b in zip(left, widths[status], strict=True)]
+    ax.invert_yaxis()
+    return fig, ax
+
+
 def plot_status_by_claimant(claims=None, *, by: str = "group"):
     """Horizontal stacked bars: the claims of each kind of claimant by verdict, as shares
     of that claimant's claims (so that groups of different sizes compare), each segment
     labelled with its count. Returns the matplotlib figure.
     """
-    from ctmodule.analysis.plotting import PALETTE, new_figure
-
     table = status_by_claimant(claims, by=by)
     labels = [f"{CLAIMANT_LABELS.get(str(k), str(k))} (n={int(t)})" for k, t in zip(table.index, table["total"],
                                                                                   strict=True)]
-    colours = {"confirmed": PALETTE[2], "differs": PALETTE[5], "unverified": PALETTE[4]}
-    hatches = {"confirmed": "", "differs": "//", "unverified": ".."}
-    fig, ax = new_figure(7.5, 1.4 + 0.6 * len(table))
-    left = [0.0] * len(table)
-    for status in STATUSES:
-        counts = table[status].tolist()
-        shares = [c / t if t else 0.0 for c, t in zip(counts, table["total"], strict=True)]
-        bars = ax.barh(labels, shares, left=left, color=colours[status], hatch=hatches[status],
-                       edgecolor="white", label=STATUS_LABELS[status])
-        for bar, count in zip(bars, counts, strict=True):
-            if count:
-                ax.text(bar.get_x() + bar.get_width() / 2, bar.get_y() + bar.get_height() / 2, str(count),
-                        ha="center", va="center", color="black", fontsize=10,
-                        bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none"})
-        left = [a + b for a, b in zip(left, shares, strict=True)]
-    ax.invert_yaxis()
+    shares = {status: [c / t if t else 0.0 for c, t in zip(table[status], table["total"], strict=True)]
+              for status in STATUSES}
+    fig, ax = _stacked_bars(labels, table, shares, height=1.4 + 0.6 * len(table))
     ax.set_xlim(0, 1)
     ax.set_xlabel("Share of the claimant's checked claims (numbers in the bars are counts)")
     ax.xaxis.set_major_formatter(lambda x, _pos: f"{x:.0%}")
@@ -464,43 +475,13 @@ def plot_status_by_seed(claims=None, sources=None):
 
     Returns the matplotlib figure (place it with :func:`ctmodule.book.figures.glue_figure`).
     """
-    from ctmodule.analysis.plotting import PALETTE, new_figure
-
     table = status_by_seed(claims)
     if sources is None:
         sources = _load("sources")
     table = table.loc[seed_order(table.index, sources)]
     labels = [f"Seed {i}: {seed_label(sid, sources)}" for i, sid in enumerate(table.index, start=1)]
-    colours = {"confirmed": PALETTE[2], "differs": PALETTE[5], "unverified": PALETTE[4]}
-    hatches = {"confirmed": "", "differs": "//", "unverified": ".."}
-
-    fig, ax = new_figure(7.5, 1.2 + 0.8 * len(table))
-    left = [0] * len(table)
-    for status in STATUSES:
-        values = table[status].tolist()
-        bars = ax.barh(
-            labels,
-            values,
-            left=left,
-            color=colours[status],
-            hatch=hatches[status],
-            edgecolor="white",
-            label=STATUS_LABELS[status],
-        )
-        for bar, value in zip(bars, values, strict=True):
-            if value:
-                ax.text(
-                    bar.get_x() + bar.get_width() / 2,
-                    bar.get_y() + bar.get_height() / 2,
-                    str(value),
-                    ha="center",
-                    va="center",
-                    color="black",
-                    fontsize=10,
-                    bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none"},
-                )
-        left = [a + b for a, b in zip(left, values, strict=True)]
-    ax.invert_yaxis()
+    fig, ax = _stacked_bars(labels, table, {status: table[status].tolist() for status in STATUSES},
+                            height=1.2 + 0.8 * len(table))
     ax.set_xlabel("Number of claims checked")
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.35 if len(table) < 3 else -0.2), ncol=3,
