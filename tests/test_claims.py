@@ -395,3 +395,66 @@ def test_claims_by_group_or_type(mixed, sources):
         cl.claims_by("Governments", mixed, sources)
     with pytest.raises(ValueError, match="unknown claimant_type"):
         cl.claims_by(None, mixed, sources, kinds=["press"])
+
+
+def test_confirmed_share_among_all_and_among_checkable_claims(mixed):
+    table = cl.confirmed_share_by_claimant(mixed)
+    assert list(table.index) == ["Seed texts (critics)", "Governments and officials", "International bodies", "NGOs"]
+    assert list(table.columns) == ["confirmed", "checkable", "total", "share_all", "share_checked", "rank_all",
+                                   "rank_checked"]
+    seeds = table.loc["Seed texts (critics)"]
+    assert [int(seeds[c]) for c in ("confirmed", "checkable", "total")] == [1, 2, 3]
+    assert seeds["share_all"] == pytest.approx(1 / 3) and seeds["share_checked"] == pytest.approx(1 / 2)
+    # a group whose claims are all unverified has no share among the checkable claims, and no rank
+    assert pd.isna(table.loc["NGOs", "share_checked"]) and pd.isna(table.loc["NGOs", "rank_checked"])
+    # equal shares share the better rank
+    assert table["rank_all"].tolist() == [2.0, 3.0, 1.0, 3.0]
+    assert table["rank_checked"].tolist()[:3] == [2.0, 3.0, 1.0]
+    assert cl.rank_changes(table) == ["NGOs"]
+
+
+def test_confirmed_share_with_a_coarser_grouping(mixed):
+    table = cl.confirmed_share_by_claimant(mixed, by=cl.BROAD_GROUPS)
+    assert list(table.index) == ["Seed texts (critics)", "Governments and officials", "International bodies and NGOs"]
+    outside = table.loc["International bodies and NGOs"]
+    assert [int(outside[c]) for c in ("confirmed", "checkable", "total")] == [1, 1, 2]
+    assert outside["share_all"] == pytest.approx(0.5) and outside["share_checked"] == pytest.approx(1.0)
+    assert cl.rank_changes(table) == []
+    # three more unverified claims for the seeds, and one confirmed for the governments: the seeds fall
+    # below the governments among all claims, but tie with them among the checkable claims
+    extra = mixed.iloc[[2, 2, 2]].assign(claim_id=["C4", "C5", "C6"], status="unverified")
+    gov = mixed.assign(status=mixed["status"].mask(mixed["claim_id"] == "O1", "confirmed"))
+    changed = cl.confirmed_share_by_claimant(pd.concat([gov, extra], ignore_index=True), by=cl.BROAD_GROUPS)
+    # seeds: 1 of 6 confirmed, 1 of 2 checkable; governments: 1 of 3, 1 of 2
+    assert changed["rank_all"].tolist() == [3.0, 2.0, 1.0]
+    assert changed["rank_checked"].tolist() == [2.0, 2.0, 1.0]
+    assert cl.rank_changes(changed) == ["Seed texts (critics)"]
+
+
+def test_confirmed_share_by_type_and_bad_groupings(mixed):
+    by_type = cl.confirmed_share_by_claimant(mixed, by="type")
+    assert list(by_type.index) == ["seed_critic", "government", "official", "state_media", "international_body", "ngo"]
+    assert int(by_type["total"].sum()) == len(mixed)
+    with pytest.raises(ValueError, match=r"no group for the claimant types \['ngo'\]"):
+        cl.confirmed_share_by_claimant(mixed, by={k: v for k, v in cl.BROAD_GROUPS.items() if k != "ngo"})
+    with pytest.raises(ValueError, match="by must be"):
+        cl.confirmed_share_by_claimant(mixed, by="seed")
+    unknown = mixed.copy()
+    unknown.loc[0, "status"] = "false"
+    with pytest.raises(ValueError, match="unknown claim status"):
+        cl.confirmed_share_by_claimant(unknown, by=cl.BROAD_GROUPS)
+
+
+def test_both_verdict_figures_use_the_same_colours_and_hatches(mixed, sources):
+    """The seeds' figure and the claimants' figure draw each status alike (one bar builder)."""
+    def styles(fig):
+        ax = fig.axes[0]
+        handles, labels = ax.get_legend_handles_labels()
+        return [(label, h.patches[0].get_facecolor(), h.patches[0].get_hatch()) for h, label in zip(handles, labels,
+                                                                                                   strict=True)]
+
+    seeds = styles(cl.plot_status_by_seed(mixed, sources))
+    claimants = styles(cl.plot_status_by_claimant(mixed))
+    assert seeds == claimants
+    assert [s[0] for s in seeds] == [cl.STATUS_LABELS[s] for s in cl.STATUSES]
+    assert [s[2] for s in seeds] == ["", "//", ".."]

@@ -23,6 +23,7 @@ import pytest
 from nbclient import NotebookClient
 
 from ctmodule.analysis import cases as cs
+from ctmodule.analysis import claims as cl
 from ctmodule.analysis import definitions as defs
 from ctmodule.analysis import instruments as ins
 from ctmodule.analysis import synthesis
@@ -41,6 +42,10 @@ ANSWERS = {
     "'confirmed': share_confirmed, 'robust': robust}",
     "ex04-security-council": "{'table': {k: [int(r['events']), int(r['domestic'])] for k, r in by_period.iterrows()}, "
     "'pattern': pattern}",
+    "ex05-seed-claims": "{'groups': GROUPS, 'table': {k: [int(r['total']), int(r['checkable']), "
+    "float(r['share_all']), None if r['share_checked'] != r['share_checked'] else float(r['share_checked']), "
+    "float(r['rank_all']), None if r['rank_checked'] != r['rank_checked'] else float(r['rank_checked'])] "
+    "for k, r in reliability.iterrows()}, 'changed': rank_changed, 'changes': ranking_changes}",
     "ex06-information-controls": "{'attack': first_2016_attack, 'predating': predating, 'share': share_predating}",
 }
 
@@ -101,6 +106,24 @@ def test_ex04_periods_match_ctmodule(answers):
     assert got["table"] == want
     shares = [d / n for n, d in want.values()]
     assert (got["pattern"] == "rising") == (shares[0] < shares[1] < shares[2])
+
+
+def test_ex05_ranking_of_claimants_matches_ctmodule(answers):
+    got = answers["ex05-seed-claims"]
+    assert got["groups"] == cl.BROAD_GROUPS
+    table = cl.confirmed_share_by_claimant(pd.read_csv(DATA / "claims.csv"), by=cl.BROAD_GROUPS)
+
+    def num(x):
+        return None if pd.isna(x) else float(x)
+
+    want = {str(k): [int(r["total"]), int(r["checkable"]), float(r["share_all"]), num(r["share_checked"]),
+                     float(r["rank_all"]), num(r["rank_checked"])] for k, r in table.iterrows()}
+    assert got["table"].keys() == want.keys()
+    for group, row in want.items():
+        for value, expected in zip(got["table"][group], row, strict=True):
+            assert (value is None and expected is None) or value == pytest.approx(expected), (group, got["table"][group])
+    assert got["changed"] == sorted(cl.rank_changes(table))
+    assert got["changes"] == bool(cl.rank_changes(table))
 
 
 def test_ex06_predating_matches_ctmodule(answers):

@@ -211,32 +211,119 @@ def describe_status_by_claimant(table=None) -> str:
     return " ".join(sentences)
 
 
+BROAD_GROUPS = {
+    "seed_critic": "Seed texts (critics)",
+    "government": "Governments and officials",
+    "official": "Governments and officials",
+    "state_media": "Governments and officials",
+    "international_body": "International bodies and NGOs",
+    "ngo": "International bodies and NGOs",
+    "media": "Media and scholars",
+    "academic": "Media and scholars",
+}
+"""A coarser grouping than :data:`CLAIMANT_GROUPS` for groups too small to compare alone: the
+international bodies and the NGOs, the outside observers of the state, count together."""
+
+
+def confirmed_share_by_claimant(claims=None, *, by="group"):
+    """How a claimant's confirmed share depends on what counts as the denominator.
+
+    An ``unverified`` claim is one that no source could settle either way, so there are two
+    honest measures of how often a claimant's claims hold: the share confirmed among **all** its
+    claims (an unverified claim counts like a failure) and the share confirmed among the claims
+    that **could be checked** (confirmed or differs; the unverified are set aside). A claimant
+    whose claims are often beyond anyone's reach to check, such as a state that is the only
+    source of its own figures, looks worse on the first measure than on the second.
+
+    ``by`` groups the claimants as :func:`status_by_claimant` does: ``"group"``
+    (:data:`CLAIMANT_GROUPS`), ``"type"`` (one row per ``claimant_type``), or a mapping from
+    ``claimant_type`` to a group label (such as :data:`BROAD_GROUPS`; rows in the order of the
+    claimant types they hold). Returns a DataFrame with the integer columns ``confirmed``, ``checkable``
+    (confirmed + differs) and ``total``; the float columns ``share_all`` (confirmed / total) and
+    ``share_checked`` (confirmed / checkable, NaN where no claim could be checked); and
+    ``rank_all`` and ``rank_checked`` (1 = the highest share; equal shares share the better
+    rank; a group with no checkable claim has no rank, NaN). See :func:`rank_changes`.
+
+    The ranks describe the claims the compilers chose to check, not the claimants: how many
+    claims each group has, and which, depends on that choice.
+    """
+    import pandas as pd
+
+    if claims is None:
+        claims = _load("claims")
+    if isinstance(by, str):
+        table = status_by_claimant(claims, by=by)
+    else:
+        kinds = claimant_types(claims)
+        missing = sorted(set(kinds) - set(by))
+        if missing:
+            raise ValueError(f"the grouping has no group for the claimant types {missing}")
+        order = list(dict.fromkeys(by[k] for k in CLAIMANT_TYPES if k in by))
+        counts = status_by_claimant(claims, by="type")
+        table = counts[list(STATUSES)].groupby(counts.index.map(lambda k: by[k])).sum()
+        table = table.reindex([g for g in order if g in table.index]).astype(int)
+        table.index.name = "claimant_group"
+    out = pd.DataFrame(index=table.index)
+    out["confirmed"] = table["confirmed"].astype(int)
+    out["checkable"] = (table["confirmed"] + table["differs"]).astype(int)
+    out["total"] = table[list(STATUSES)].sum(axis=1).astype(int)
+    out["share_all"] = (out["confirmed"] / out["total"]).astype(float)
+    checkable = out["checkable"].where(out["checkable"] > 0)
+    out["share_checked"] = (out["confirmed"] / checkable).astype(float)
+    out["rank_all"] = out["share_all"].rank(ascending=False, method="min")
+    out["rank_checked"] = out["share_checked"].rank(ascending=False, method="min")
+    return out
+
+
+def rank_changes(table=None) -> list[str]:
+    """The groups of :func:`confirmed_share_by_claimant` whose rank differs between the two
+    measures (among all claims, among the checkable ones), in the table's order. A group
+    without checkable claims has no second rank and so counts as changed. An empty list means
+    that setting the unverified claims aside leaves the ranking as it was.
+    """
+    if table is None:
+        table = confirmed_share_by_claimant()
+    same = (table["rank_all"] == table["rank_checked"]) | (table["rank_all"].isna() & table["rank_checked"].isna())
+    return [str(k) for k, keep in zip(table.index, same, strict=True) if not keep]
+
+
+_COLOURS = {"confirmed": 2, "differs": 5, "unverified": 4}  # indices into plotting.PALETTE
+_HATCHES = {"confirmed": "", "differs": "//", "unverified": ".."}
+
+
+def _stacked_bars(labels, counts, widths, *, height: float):
+    """The horizontal stacked bars of the verdict figures: one bar per label, one segment per
+    status (in :data:`STATUSES` order) of the length given in ``widths[status]``, each non-empty
+    segment labelled with its count from ``counts[status]``; first label at the top.
+    Returns ``(fig, ax)`` for the caller's axis and legend."""
+    from ctmodule.analysis.plotting import PALETTE, new_figure
+
+    fig, ax = new_figure(7.5, height)
+    left = [0.0] * len(labels)
+    for status in STATUSES:
+        bars = ax.barh(labels, widths[status], left=left, color=PALETTE[_COLOURS[status]], hatch=_HATCHES[status],
+                       edgecolor="white", label=STATUS_LABELS[status])
+        for bar, count in zip(bars, counts[status], strict=True):
+            if count:
+                ax.text(bar.get_x() + bar.get_width() / 2, bar.get_y() + bar.get_height() / 2, str(int(count)),
+                        ha="center", va="center", color="black", fontsize=10,
+                        bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none"})
+        left = [a + b for a, b in zip(left, widths[status], strict=True)]
+    ax.invert_yaxis()
+    return fig, ax
+
+
 def plot_status_by_claimant(claims=None, *, by: str = "group"):
     """Horizontal stacked bars: the claims of each kind of claimant by verdict, as shares
     of that claimant's claims (so that groups of different sizes compare), each segment
     labelled with its count. Returns the matplotlib figure.
     """
-    from ctmodule.analysis.plotting import PALETTE, new_figure
-
     table = status_by_claimant(claims, by=by)
     labels = [f"{CLAIMANT_LABELS.get(str(k), str(k))} (n={int(t)})" for k, t in zip(table.index, table["total"],
                                                                                   strict=True)]
-    colours = {"confirmed": PALETTE[2], "differs": PALETTE[5], "unverified": PALETTE[4]}
-    hatches = {"confirmed": "", "differs": "//", "unverified": ".."}
-    fig, ax = new_figure(7.5, 1.4 + 0.6 * len(table))
-    left = [0.0] * len(table)
-    for status in STATUSES:
-        counts = table[status].tolist()
-        shares = [c / t if t else 0.0 for c, t in zip(counts, table["total"], strict=True)]
-        bars = ax.barh(labels, shares, left=left, color=colours[status], hatch=hatches[status],
-                       edgecolor="white", label=STATUS_LABELS[status])
-        for bar, count in zip(bars, counts, strict=True):
-            if count:
-                ax.text(bar.get_x() + bar.get_width() / 2, bar.get_y() + bar.get_height() / 2, str(count),
-                        ha="center", va="center", color="black", fontsize=10,
-                        bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none"})
-        left = [a + b for a, b in zip(left, shares, strict=True)]
-    ax.invert_yaxis()
+    shares = {status: [c / t if t else 0.0 for c, t in zip(table[status], table["total"], strict=True)]
+              for status in STATUSES}
+    fig, ax = _stacked_bars(labels, table, shares, height=1.4 + 0.6 * len(table))
     ax.set_xlim(0, 1)
     ax.set_xlabel("Share of the claimant's checked claims (numbers in the bars are counts)")
     ax.xaxis.set_major_formatter(lambda x, _pos: f"{x:.0%}")
@@ -388,43 +475,13 @@ def plot_status_by_seed(claims=None, sources=None):
 
     Returns the matplotlib figure (place it with :func:`ctmodule.book.figures.glue_figure`).
     """
-    from ctmodule.analysis.plotting import PALETTE, new_figure
-
     table = status_by_seed(claims)
     if sources is None:
         sources = _load("sources")
     table = table.loc[seed_order(table.index, sources)]
     labels = [f"Seed {i}: {seed_label(sid, sources)}" for i, sid in enumerate(table.index, start=1)]
-    colours = {"confirmed": PALETTE[2], "differs": PALETTE[5], "unverified": PALETTE[4]}
-    hatches = {"confirmed": "", "differs": "//", "unverified": ".."}
-
-    fig, ax = new_figure(7.5, 1.2 + 0.8 * len(table))
-    left = [0] * len(table)
-    for status in STATUSES:
-        values = table[status].tolist()
-        bars = ax.barh(
-            labels,
-            values,
-            left=left,
-            color=colours[status],
-            hatch=hatches[status],
-            edgecolor="white",
-            label=STATUS_LABELS[status],
-        )
-        for bar, value in zip(bars, values, strict=True):
-            if value:
-                ax.text(
-                    bar.get_x() + bar.get_width() / 2,
-                    bar.get_y() + bar.get_height() / 2,
-                    str(value),
-                    ha="center",
-                    va="center",
-                    color="black",
-                    fontsize=10,
-                    bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none"},
-                )
-        left = [a + b for a, b in zip(left, values, strict=True)]
-    ax.invert_yaxis()
+    fig, ax = _stacked_bars(labels, table, {status: table[status].tolist() for status in STATUSES},
+                            height=1.2 + 0.8 * len(table))
     ax.set_xlabel("Number of claims checked")
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.35 if len(table) < 3 else -0.2), ncol=3,
