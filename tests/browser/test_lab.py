@@ -203,7 +203,7 @@ READ_CELLS = """() => [...document.querySelectorAll('.jp-Notebook .jp-Cell')].ma
   const marked = t => [...area.querySelectorAll(`[title="${t}"]`)].map(e => e.textContent.trim());
   const html = area.innerHTML;
   const bare = area.cloneNode(true);
-  bare.querySelectorAll('code, pre').forEach(e => e.remove());
+  bare.querySelectorAll('code, pre, .katex, math, mjx-container, script').forEach(e => e.remove());  // TeX is not MyST
   return {kind: 'markdown', html, text: bare.textContent, unknown,
           cites: marked('Citation Not Found'), xrefs: marked('Cross Reference Not Found')};
 })"""
