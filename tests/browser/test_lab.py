@@ -99,6 +99,32 @@ def not_listed(found: list[tuple[str, str]], listed: set[str]) -> list[tuple[str
     return [(n, how) for n, how in found if n not in listed]
 
 
+def test_chapter_0_lists_only_constructs_the_chapters_use():
+    """The list the JupyterLab test allows is chapter 0's, and names nothing the chapters do not use."""
+    used = set()
+    for chapter in CHAPTERS:
+        for source in _markdown_sources(chapter):
+            used |= {name for name, _ in ROLE.findall(source)} | set(RAW_FENCE.findall(source))
+    listed = listed_constructs()
+    assert listed <= used, f"chapter 0 lists constructs no chapter uses: {sorted(listed - used)}"
+
+
+def test_raw_constructs_finds_each_way_markup_can_show():
+    cell = {"html": '<p><span>n05_state</span> <span class="x"><a>Term</a></span></p>'
+                    '<pre><code class="language-{glue:figure}">:name: fig-1</code></pre>',
+            "text": "Plain {term} here\n:::{warning}\n", "unknown": ["glue:figure"],
+            "cites": ["Buzan1998security"], "xrefs": ["fig-05-referents"]}
+    source = ("{glue:text}`n05_state` {term}`Term` {cite:t}`Buzan1998security` {cite:p}`Other2000`\n"
+              "{numref}`fig-05-referents` {ref}`a chapter <ch-01>`")
+    found = raw_constructs(source, cell)
+    assert {n for n, _ in found} == {"term", "warning", "glue:figure", "cite:t", "numref", "glue:text"}
+    assert not_listed(found, {"term", "warning", "glue:figure", "cite:t", "numref"}) == [
+        ("glue:text", "shown as its content 'n05_state'")]
+    clean = {"html": "<p><code>{cite:p}</code></p>", "text": "nothing raw", "unknown": [], "cites": [],
+             "xrefs": []}
+    assert raw_constructs("`{cite:p}` in code", clean) == []
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
