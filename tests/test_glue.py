@@ -64,3 +64,30 @@ def test_display_false_only_glues(shown):
     figures.glue("n-x", 3, display=False)
     assert [o for o, kw in shown if not kw.get("raw")] == []
     assert [o for o, kw in shown if kw.get("raw")]
+
+
+def _chapters():
+    import json
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    for path in sorted((root / "chapters").glob("[0-9][0-9]-*.ipynb")):
+        yield path, json.loads(path.read_text(encoding="utf-8"))["cells"]
+
+
+@pytest.mark.parametrize("path,cells", list(_chapters()), ids=[p.stem[:2] for p, _ in _chapters()])
+def test_chapters_glue_so_that_jupyterlab_shows_the_value_and_the_book_shows_it_once(path, cells):
+    import re
+
+    for i, cell in enumerate(cells):
+        source = "".join(cell["source"])
+        if cell["cell_type"] != "code":
+            continue
+        assert "from myst_nb import glue" not in source, (
+            f"{path.stem} cell {i}: glue with ctmodule.book.figures.glue, which also shows the value in JupyterLab")
+        calls = len(re.findall(r"\bglue(?:_figure)?\(", source))
+        shows = calls > source.count("display=False")  # a call without display=False shows its value
+        tags = set(cell["metadata"].get("tags", []))
+        assert not shows or tags & {"remove-output", "remove-cell"}, (
+            f"{path.stem} cell {i}: shows glued values; tag it remove-output or remove-cell so the book "
+            "shows them once")
