@@ -196,7 +196,7 @@ def test_live_explorer_in_jupyterlab(lab, new_guarded_page):
     page.get_by_role("menuitem", name="Run", exact=True).click()
     page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
     widget = page.locator(".jp-OutputArea-output .widget-vbox").filter(has_text="Instrument explorer")
-    widget.wait_for()
+    widget.wait_for(timeout=240_000)  # Run All on a loaded machine: the kernel computes every cell first
     exp = w.instrument_explorer()
     first = f"<strong>{exp.count}</strong>"
     assert widget.locator(".widget-html-content").filter(has_text="instruments (").first.inner_html().count(
