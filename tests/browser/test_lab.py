@@ -245,7 +245,7 @@ def _open(page, base: str, token: str, chapter: str) -> list[dict]:
     expected = len(_markdown_sources(chapter))
     page.goto(f"{base}lab/tree/{chapter}?token={token}&reset")
     page.locator(".jp-Notebook").wait_for()
-    deadline, last = time.monotonic() + 60, None
+    deadline, last = time.monotonic() + 120, None
     while time.monotonic() < deadline:
         cells = [c for c in page.evaluate(READ_CELLS) if c["kind"] == "markdown"]
         if len(cells) == expected and all(c["text"].strip() or c["html"].strip() for c in cells):
@@ -253,7 +253,7 @@ def _open(page, base: str, token: str, chapter: str) -> list[dict]:
                 return cells
             last = cells
         page.wait_for_timeout(1500)
-    pytest.fail(f"{chapter}: {expected} markdown cells did not all render within 60 s", pytrace=False)
+    pytest.fail(f"{chapter}: {expected} markdown cells did not all render within 120 s", pytrace=False)
 
 
 def _stop_kernels(base: str, token: str) -> None:
@@ -305,7 +305,7 @@ def test_glued_values_are_shown_where_they_are_computed(lab, new_guarded_page):
             """n => { const p = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]
                         .map(e => e.textContent.trim());
                       return p.length === n && p.every(t => /^\\[\\d+\\]:$/.test(t)); }""",
-            arg=code_cells, timeout=120_000)
+            arg=code_cells, timeout=240_000)
         shown = page.evaluate("""() => [...document.querySelectorAll('.jp-OutputArea-output code.ctmodule-glued')]
                                    .map(e => e.textContent)""")
         errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count()
