@@ -230,7 +230,7 @@ READ_CELLS = """() => [...document.querySelectorAll('.jp-Notebook .jp-Cell')].ma
   const html = area.innerHTML;
   const bare = area.cloneNode(true);
   bare.querySelectorAll('code, pre, .katex, math, mjx-container, script').forEach(e => e.remove());  // TeX is not MyST
-  return {kind: 'markdown', html, text: bare.textContent, unknown,
+  return {kind: 'markdown', html, text: bare.textContent, unknown, myst: !!area.querySelector('.myst'),
           cites: marked('Citation Not Found'), xrefs: marked('Cross Reference Not Found')};
 })"""
 
@@ -245,14 +245,18 @@ def _open(page, base: str, token: str, chapter: str) -> list[dict]:
     expected = len(_markdown_sources(chapter))
     page.goto(f"{base}lab/tree/{chapter}?token={token}&reset")
     page.locator(".jp-Notebook").wait_for()
-    deadline, last = time.monotonic() + 120, None
+    deadline, last, cells = time.monotonic() + 120, None, []
     while time.monotonic() < deadline:
         cells = [c for c in page.evaluate(READ_CELLS) if c["kind"] == "markdown"]
-        if len(cells) == expected and all(c["text"].strip() or c["html"].strip() for c in cells):
-            if cells == last:  # unchanged for one more poll: rendering has settled
+        # on a loaded machine JupyterLab may show a cell with its plain renderer before
+        # jupyterlab-myst renders it: wait for MyST in every cell, then for one unchanged poll
+        if len(cells) == expected and all(c["myst"] for c in cells):
+            if cells == last:
                 return cells
             last = cells
         page.wait_for_timeout(1500)
+    if len(cells) == expected and all(c["text"].strip() or c["html"].strip() for c in cells):
+        return cells  # rendered, but not (all) by jupyterlab-myst: the caller reports what shows raw
     pytest.fail(f"{chapter}: {expected} markdown cells did not all render within 120 s", pytrace=False)
 
 
