@@ -169,14 +169,16 @@ def lab(tmp_path_factory):
     else:
         proc.kill()
         pytest.fail("JupyterLab did not answer within 60 s", pytrace=False)
-    yield base, token
+    try:
+        yield base, token
+    finally:  # stop the server even when a check below fails
+        os.killpg(proc.pid, 15)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, 9)
     for chapter in CHAPTERS:
         assert os.path.getmtime(ROOT / chapter) < started, "the test must not change the repository's notebooks"
-    os.killpg(proc.pid, 15)
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, 9)
 
 
 @pytest.mark.browser
