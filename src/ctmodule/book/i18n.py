@@ -469,6 +469,16 @@ def build_edition(root: Path, lang: str, *, strict: bool = True, quiet: bool = T
 
 # --- the Sphinx extension ----------------------------------------------------------------------
 
+#: The switcher's look (in the same stylesheet as the multilingual outputs).
+SWITCHER_CSS = """
+.ctmodule-language-switcher ul { display: flex; gap: 0.5rem; list-style: none; margin: 0 0 0 0.5rem; padding: 0; }
+.ctmodule-language-switcher li { margin: 0; }
+.ctmodule-language-current { font-weight: 600; }
+.ctmodule-language-link { text-decoration: underline; }
+.ctmodule-language-link:focus-visible { outline: 2px solid currentColor; outline-offset: 2px; }
+"""
+
+
 def _is_output(node) -> bool:
     return isinstance(node, nodes.container) and node.get("nb_element") == "cell_code_output"
 
@@ -550,7 +560,7 @@ def _write_css(app, exception) -> None:
 
     target = Path(app.outdir) / "_static" / CSS_NAME
     target.parent.mkdir(parents=True, exist_ok=True)
-    text = stylesheet(page_languages(app))
+    text = stylesheet(page_languages(app)) + SWITCHER_CSS
     if not target.is_file() or target.read_text(encoding="utf-8") != text:
         target.write_text(text, encoding="utf-8")
 
