@@ -252,11 +252,19 @@ def update(root: Path, langs: list[str], *, pot_dir: Path | None = None) -> dict
     return intl_update(str(root / LOCALES), str(pot_dir), tuple(langs), line_width=76, jobs=1)
 
 
+#: A line of a catalog that is not a comment: a keyword and a string, or a string continued.
+_PO_LINE = re.compile(r'^(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"(?:[^"\\]|\\.)*"\s*$')
+
+
 def read_catalog(path: Path):
-    """A ``.po`` or ``.pot`` file as a Babel catalog; a broken file is an error naming it."""
+    """A ``.po`` or ``.pot`` file as a Babel catalog; a broken file is an error naming it (and the
+    line, where a string is not closed: Babel's reader would silently drop its last character)."""
     from babel.messages.pofile import PoFileError, read_po
 
     try:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if line.strip() and not line.startswith("#") and not _PO_LINE.match(line):
+                raise I18nError(f"{path}:{number}: not a catalog line (a string not closed?): {line[:60]!r}")
         with open(path, "rb") as fh:
             return read_po(fh, abort_invalid=True)
     except (PoFileError, UnicodeDecodeError, ValueError) as exc:
@@ -282,6 +290,7 @@ class CatalogCount:
     translated: int = 0
     fuzzy: int = 0
     untranslated: int = 0
+    verbatim: int = 0  # nothing to translate (numbers, citations, code)
     obsolete: int = 0
 
 
@@ -311,9 +320,23 @@ def _source(location: tuple[str, int | None], pot_dir: Path, root: Path) -> str:
     return f"{shown}:{line}" if line else shown
 
 
-def _translated(message) -> bool:
-    strings = message.string if isinstance(message.string, (tuple, list)) else [message.string]
-    return bool(strings) and all(s and str(s).strip() for s in strings)
+#: What a message may hold that is never translated: a citation role, inline code, a web address.
+_VERBATIM = re.compile(r"\{cite(?::\w+)?\}`[^`]*`|``[^`]*``|`[^`]*`|https?://\S+")
+
+
+def needs_translation(msgid) -> bool:
+    """False for a message with no words once citations, code and addresses are set aside (a number
+    in a table, a cell that only cites): it reads the same in every language, so an empty msgstr
+    (Sphinx then shows the original) is not a gap."""
+    text = msgid[0] if isinstance(msgid, (tuple, list)) else str(msgid)
+    return bool(re.search(r"[^\W\d_]", _VERBATIM.sub(" ", text)))
+
+
+def _translated(message, plurals: int) -> bool:
+    if isinstance(message.id, (tuple, list)):  # plural forms: every one the language has
+        strings = list(message.string) if isinstance(message.string, (tuple, list)) else [message.string]
+        return len(strings) >= plurals and all(s and str(s).strip() for s in strings[:plurals])
+    return bool(message.string and str(message.string).strip())
 
 
 def check_catalog(path: Path, *, root: Path, pot_dir: Path) -> tuple[CatalogCount, list[Problem]]:
@@ -331,11 +354,13 @@ def check_catalog(path: Path, *, root: Path, pot_dir: Path) -> tuple[CatalogCoun
         if message.fuzzy:
             count.fuzzy += 1
             problems.append(Problem("fuzzy", where, _short(message.id), source))
-        elif not _translated(message):
+        elif _translated(message, catalog.num_plurals):
+            count.translated += 1
+        elif not needs_translation(message.id):
+            count.verbatim += 1
+        else:
             count.untranslated += 1
             problems.append(Problem("untranslated", where, _short(message.id), source))
-        else:
-            count.translated += 1
     return count, problems
 
 
@@ -483,9 +508,18 @@ def _is_output(node) -> bool:
     return isinstance(node, nodes.container) and node.get("nb_element") == "cell_code_output"
 
 
+def _mark_untranslatable(doctree) -> None:
+    for container in doctree.findall(_is_output):
+        for node in container.findall(nodes.Element):
+            node["translatable"] = False
+    for bib in doctree.findall(lambda n: type(n).__name__ == "bibliography"):
+        for node in bib.findall(nodes.Element):
+            node["translatable"] = False
+
+
 class KeepOutputs(Transform):
     """Keep code-cell outputs and the bibliography out of the catalogs: their text is marked not
-    translatable before Sphinx's own translation transform (priority 20) and its extraction.
+    translatable before Sphinx's own translation transform (priority 20).
 
     An output is computed, not written: the package gives it every language it needs
     (:mod:`ctmodule.book.bilingual`). Bibliography entries stay in their original language."""
@@ -493,15 +527,21 @@ class KeepOutputs(Transform):
     default_priority = 15
 
     def apply(self, **kwargs) -> None:
-        for container in self.document.findall(_is_output):
-            for node in container.findall(nodes.Element):
-                node["translatable"] = False
-        for node in self.document.findall(nodes.Element):
-            if type(node).__name__ in {"bibliography", "citation", "footnote_reference"} \
-                    and type(node).__module__.startswith(("sphinxcontrib.bibtex", "docutils")):
-                if type(node).__name__ == "bibliography":
-                    for child in node.findall(nodes.Element):
-                        child["translatable"] = False
+        _mark_untranslatable(self.document)
+
+
+def _keep_outputs_resolved(app, doctree, docname) -> None:
+    """For the catalogs, the rendered outputs are dropped from the tree the gettext builder reads
+    (it writes no page from it). MyST-NB chooses an output's MIME type after reading (a
+    post-transform): the gettext builder, which has no priority list of its own, would otherwise
+    extract the Markdown view of an output (an explorer's description, the alt text of its image,
+    a quiz for print); and an image's alt text is extracted even when marked not translatable."""
+    if app.builder.name != "gettext":
+        return
+    for container in list(doctree.findall(_is_output)):
+        container.parent.remove(container)
+    for bib in list(doctree.findall(lambda n: type(n).__name__ == "bibliography")):
+        bib.parent.remove(bib)
 
 
 def page_languages(app) -> list[str]:
@@ -567,6 +607,7 @@ def _write_css(app, exception) -> None:
 
 def setup(app):
     app.add_transform(KeepOutputs)
+    app.connect("doctree-resolved", _keep_outputs_resolved)
     app.connect("config-inited", _add_switcher)
     app.connect("config-inited", _add_css)
     app.connect("build-finished", _write_css)
@@ -591,16 +632,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--verbose", action="store_true", help="show Sphinx's messages")
 
 
-def _print_report(result: CheckResult) -> None:
+def report_lines(result: CheckResult) -> list[str]:
+    """The counts per catalog, as a table."""
+    cols = ("total", "translated", "fuzzy", "untranslated", "verbatim", "obsolete")
     width = max([len(c.path) for c in result.counts] + [7])
-    print(f"{'catalog':<{width}}  messages  translated  fuzzy  untranslated  obsolete")
+    lines = [f"{'catalog':<{width}}  " + "  ".join(f"{c:>12}" for c in cols)]
     totals = CatalogCount("total")
     for c in result.counts:
-        print(f"{c.path:<{width}}  {c.total:>8}  {c.translated:>10}  {c.fuzzy:>5}  {c.untranslated:>12}  {c.obsolete:>8}")
-        for name in ("total", "translated", "fuzzy", "untranslated", "obsolete"):
-            setattr(totals, name, getattr(totals, name) + getattr(c, name))
-    print(f"{'total':<{width}}  {totals.total:>8}  {totals.translated:>10}  {totals.fuzzy:>5}  "
-          f"{totals.untranslated:>12}  {totals.obsolete:>8}")
+        lines.append(f"{c.path:<{width}}  " + "  ".join(f"{getattr(c, k):>12}" for k in cols))
+        for k in cols:
+            setattr(totals, k, getattr(totals, k) + getattr(c, k))
+    lines.append(f"{'total':<{width}}  " + "  ".join(f"{getattr(totals, k):>12}" for k in cols))
+    return lines
 
 
 def run(args: argparse.Namespace) -> int:
@@ -619,7 +662,7 @@ def run(args: argparse.Namespace) -> int:
         if args.action == "check":
             result = check(root, args.lang, stale=not args.no_stale)
             if args.report:
-                _print_report(result)
+                print("\n".join(report_lines(result)))
             for problem in result.problems:
                 print(f"ctmodule i18n: {problem}", file=sys.stderr)
             kinds = {}
