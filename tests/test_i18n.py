@@ -7,6 +7,7 @@ current (extracted from today's English), and, once issue 18's translation is do
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import textwrap
@@ -310,3 +311,81 @@ def test_catalogs_are_current(fresh_templates):
 def test_catalogs_are_fully_translated():
     result = i18n.check(repo_root(), stale=False)
     assert result.ok, "\n".join(map(str, result.problems[:50]))
+
+
+# --- the quizzes in several languages -------------------------------------------------------------
+
+QUIZ = [
+    {"question": "Which resolution defines terrorist acts?", "type": "multiple_choice", "kind": "recall",
+     "answers": [{"answer": "1566", "correct": True, "feedback": "Yes."},
+                 {"answer": "1267", "correct": False, "feedback": "No."}]},
+    {"question": "How many?", "type": "numeric", "kind": "recall",
+     "answers": [{"type": "value", "value": 19, "correct": True, "feedback": "Right."},
+                 {"type": "default", "feedback": "Count again."}]},
+    {"question": "Which are UN bodies?", "type": "many_choice", "kind": "recall",
+     "answers": [{"answer": "UNODC", "correct": True, "feedback": "Yes."},
+                 {"answer": "CSTO", "correct": False, "feedback": "No."}]},
+]
+QUIZ_RU = [
+    {"question": "Какая резолюция определяет террористические акты?", "type": "multiple_choice", "kind": "recall",
+     "answers": [{"answer": "1566", "correct": True, "feedback": "Да."},
+                 {"answer": "1267", "correct": False, "feedback": "Нет."}]},
+    {"question": "Сколько?", "type": "numeric", "kind": "recall",
+     "answers": [{"type": "value", "value": 19, "correct": True, "feedback": "Верно."},
+                 {"type": "default", "feedback": "Пересчитайте."}]},
+    {"question": "Какие из них — органы ООН?", "type": "many_choice", "kind": "recall",
+     "answers": [{"answer": "УНП ООН", "correct": True, "feedback": "Да."},
+                 {"answer": "ОДКБ", "correct": False, "feedback": "Нет."}]},
+]
+
+
+def _quizzes(tmp_path, **files):
+    for name, questions in files.items():
+        (tmp_path / f"{name}.json").write_text(json.dumps(questions, ensure_ascii=False, indent=2), encoding="utf-8")
+    return tmp_path
+
+
+def test_a_translated_quiz_must_be_the_same_quiz(tmp_path):
+    import copy
+
+    from ctmodule.book import quiz
+
+    folder = _quizzes(tmp_path, **{"01-x": QUIZ, "01-x.ru": QUIZ_RU})
+    assert quiz.translations("01-x", folder) == ["ru"]
+    assert quiz.is_translation(folder / "01-x.ru.json") and not quiz.is_translation(folder / "01-x.json")
+    assert quiz.load("01-x", folder, lang="ru")[0]["question"].startswith("Какая")
+    wrong = copy.deepcopy(QUIZ_RU)
+    wrong[0]["answers"][0]["correct"], wrong[0]["answers"][1]["correct"] = False, True
+    wrong[1]["answers"][0]["value"] = 18
+    _quizzes(tmp_path, **{"01-x.ru": wrong})
+    with pytest.raises(quiz.QuizError) as err:
+        quiz.load("01-x", folder, lang="ru")
+    message = str(err.value)
+    assert "01-x.ru.json: question 1, answer 1: 'correct' is False, the English has True" in message
+    assert "question 2, answer 1: 'value' is 18, the English has 19" in message
+    _quizzes(tmp_path, **{"01-x.ru": QUIZ_RU[:2]})
+    with pytest.raises(quiz.QuizError, match="2 questions, the English quiz has 3"):
+        quiz.load("01-x", folder, min_questions=1, lang="ru")
+
+
+def test_the_quiz_output_carries_every_language(tmp_path):
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.utils.capture import capture_output
+
+    from ctmodule.book import quiz
+
+    InteractiveShell.instance()
+    folder = _quizzes(tmp_path, **{"01-x": QUIZ, "01-x.ru": QUIZ_RU})
+    with capture_output(stdout=False, stderr=False, display=True) as captured:
+        quiz.show("01-x", folder)
+    html = [o.data for o in captured.outputs if "text/html" in o.data]
+    scripts = [o.data for o in captured.outputs if "application/javascript" in o.data]
+    assert len(html) == 1 and len(scripts) == 2  # one block, each language's quiz script
+    body = html[0]["text/html"]
+    assert body.startswith('<div class="ctmodule-l10n"><div lang="en" data-l10n-source><div id="')
+    assert '<div lang="ru"><div id="' in body
+    assert "Which resolution" in scripts[0]["application/javascript"]
+    assert json.dumps("Какая резолюция")[1:-1] in scripts[1]["application/javascript"]  # JSON in the script
+    assert "Which resolution" in html[0]["text/markdown"]  # print is the English quiz
+    assert html[0]["text/plain"] == "<self-check quiz: 3 questions>"
+

@@ -52,11 +52,13 @@ def _chapters(root: Path) -> list[Path]:
 
 def _quiz_answers(root: Path, env) -> str:
     from ctmodule.book.printed import answer_key_markdown, notebook_markdown
-    from ctmodule.book.quiz import load
+    from ctmodule.book.quiz import is_translation, load
 
     folder = root / "quizzes"
     quizzes = {}
     for path in sorted(folder.glob("*.json")):
+        if is_translation(path):  # <chapter>.<lang>.json: the print edition is English
+            continue
         env.note_dependency(str(path))
         quizzes[path.stem] = load(path.stem, folder)
     titles = {p.stem: notebook_markdown(p)[0] for p in _chapters(root)}
