@@ -389,3 +389,25 @@ def test_the_quiz_output_carries_every_language(tmp_path):
     assert "Which resolution" in html[0]["text/markdown"]  # print is the English quiz
     assert html[0]["text/plain"] == "<self-check quiz: 3 questions>"
 
+
+
+def test_mirror_copies_changes_and_removes_what_vanished(tmp_path):
+    src, dst = tmp_path / "src", tmp_path / "dst"
+    write(src / "a.html", "a")
+    write(src / "sub" / "b.html", "b")
+    assert i18n.mirror(src, dst) == 2
+    assert i18n.mirror(src, dst) == 0  # nothing changed: nothing copied
+    write(src / "a.html", "a, changed")
+    (src / "sub" / "b.html").unlink()
+    (src / "sub").rmdir()
+    write(dst / "stray.html", "x")
+    assert i18n.mirror(src, dst) == 1
+    assert (dst / "a.html").read_text() == "a, changed"
+    assert sorted(p.relative_to(dst).as_posix() for p in dst.rglob("*")) == ["a.html"]
+
+
+def test_an_edition_needs_catalogs_and_is_not_the_source_language(tmp_path):
+    with pytest.raises(i18n.I18nError, match="source language"):
+        i18n.build_edition(tmp_path, "en")
+    with pytest.raises(i18n.I18nError, match="no catalogs for 'kk'"):
+        i18n.build_edition(tmp_path, "kk")

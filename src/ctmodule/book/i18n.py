@@ -458,7 +458,7 @@ def mirror(src: Path, dst: Path) -> int:
         st = path.stat()
         if target.is_file():
             tt = target.stat()
-            if tt.st_size == st.st_size and int(tt.st_mtime) == int(st.st_mtime):
+            if tt.st_size == st.st_size and tt.st_mtime_ns == st.st_mtime_ns:
                 continue
         shutil.copy2(path, target)
         copied += 1
