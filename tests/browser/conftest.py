@@ -60,7 +60,8 @@ def discover_pages(site: Path) -> list[str]:
     pages = []
     for path in sorted(site.rglob("*.html")):
         rel = path.relative_to(site)
-        if rel.parts[0] in ASSET_DIRS or any(p.startswith(".") for p in rel.parts):
+        # (an edition in another language has its own asset folders: ru/_static/)
+        if any(p in ASSET_DIRS or p.startswith(".") for p in rel.parts):
             continue
         pages.append(rel.as_posix())
     return pages
