@@ -180,3 +180,31 @@ def test_generated_pages_exist_in_every_edition(site, pages, langs):
         theirs = {split_edition(p, site)[1] for p in pages if split_edition(p, site)[0] == lang}
         missing = sorted(english - theirs)
         assert not missing, f"pages missing from the {lang} edition: {missing}"
+
+
+def test_the_zip_holds_both_editions_and_the_switcher_works_from_disk(site, langs, new_guarded_page, tmp_path):
+    """The offline zip (tools/zip_site.py) has every edition, and from file:// the switcher leads to
+    the same page in the other language."""
+    import zipfile
+
+    archive = site.parent / "ctmodule-book.zip"
+    if not archive.is_file():
+        pytest.fail(f"{archive} missing: run `make book`", pytrace=False)
+    with zipfile.ZipFile(archive) as zf:
+        names = set(zf.namelist())
+        for lang in langs:
+            assert f"ctmodule-book/{lang}/{CHAPTER}" in names
+            assert f"ctmodule-book/{lang}/searchindex.js" in names
+        assert "ru/index.html" in zf.read("README.txt").decode("utf-8")
+        zf.extractall(tmp_path)
+    folder = (tmp_path / "ctmodule-book").resolve()
+    prefix = folder.as_uri() + "/"
+    page, guard = new_guarded_page(prefix)
+    page.goto(prefix + CHAPTER)
+    guard.settle(page)
+    with page.expect_navigation():
+        page.locator("nav.ctmodule-language-switcher a[hreflang='ru']").click()
+    guard.settle(page)
+    assert page.url == prefix + "ru/" + CHAPTER
+    assert page.locator("article h1").first.inner_text().strip().startswith(RU_TITLE)
+    assert not guard.problems(), "\n  ".join(guard.problems())
