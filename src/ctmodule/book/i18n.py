@@ -372,7 +372,10 @@ def _rel(path: Path, root: Path) -> str:
 
 
 def _msgids(catalog) -> set:
-    return {m.id for m in catalog if m.id}
+    """The messages that count for staleness: a message without words (a number, a citation) reads
+    the same untranslated, so one that comes or goes (a count in a table) does not make a catalog
+    stale."""
+    return {m.id for m in catalog if m.id and needs_translation(m.id)}
 
 
 def stale_problems(root: Path, lang: str, pot_dir: Path) -> list[Problem]:
