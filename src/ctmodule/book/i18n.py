@@ -499,6 +499,8 @@ def build_edition(root: Path, lang: str, *, strict: bool = True, quiet: bool = T
 
 #: The switcher's look (in the same stylesheet as the multilingual outputs).
 SWITCHER_CSS = """
+/* the theme stacks the header's end items; the switcher sits beside the buttons */
+.header-article-items__end { display: flex; align-items: center; flex-wrap: wrap; }
 .ctmodule-language-switcher ul { display: flex; gap: 0.5rem; list-style: none; margin: 0 0 0 0.5rem; padding: 0; }
 .ctmodule-language-switcher li { margin: 0; }
 .ctmodule-language-current { font-weight: 600; }
