@@ -415,3 +415,35 @@ def test_an_edition_needs_catalogs_and_is_not_the_source_language(tmp_path):
         i18n.build_edition(tmp_path, "en")
     with pytest.raises(i18n.I18nError, match="no catalogs for 'kk'"):
         i18n.build_edition(tmp_path, "kk")
+
+
+def test_an_edition_is_rebuilt_only_when_an_input_changed(tmp_path, monkeypatch):
+    calls = []
+
+    def fake_build(root, cfg, outdir, doctreedir, *, builder, strict, quiet):
+        calls.append(builder)
+        write(outdir / "index.html", f"build {len(calls)}")
+
+    monkeypatch.setattr(i18n, "sphinx_build", fake_build)
+    (tmp_path / "_config.yml").write_text('title: "A Book"\n', encoding="utf-8")
+    po = write(tmp_path / "locales/ru/LC_MESSAGES/intro.po", HEADER)
+    assert not i18n.build_edition(tmp_path, "ru")["up_to_date"]
+    assert (tmp_path / "_build/html/ru/index.html").read_text() == "build 1"
+    assert i18n.build_edition(tmp_path, "ru")["up_to_date"] and len(calls) == 1
+    po.write_text(HEADER + 'msgid "Overview"\nmsgstr "Обзор"\n', encoding="utf-8")  # a translation
+    assert not i18n.build_edition(tmp_path, "ru")["up_to_date"] and len(calls) == 2
+    write(tmp_path / "chapters/01-x.md", "# New\n")  # the English
+    assert not i18n.build_edition(tmp_path, "ru")["up_to_date"] and len(calls) == 3
+    assert not i18n.build_edition(tmp_path, "ru", strict=False)["up_to_date"]  # other flags
+    assert not i18n.build_edition(tmp_path, "ru", force=True)["up_to_date"] and len(calls) == 5
+
+    def failing(*args, **kwargs):
+        raise i18n.I18nError("the html build failed")
+
+    monkeypatch.setattr(i18n, "sphinx_build", failing)
+    write(tmp_path / "chapters/01-x.md", "# Changed\n")
+    with pytest.raises(i18n.I18nError):
+        i18n.build_edition(tmp_path, "ru")
+    monkeypatch.setattr(i18n, "sphinx_build", fake_build)
+    write(tmp_path / "chapters/01-x.md", "# New\n")  # back to the inputs of a build that passed...
+    assert not i18n.build_edition(tmp_path, "ru")["up_to_date"]  # ...but the failed one cleared the stamp

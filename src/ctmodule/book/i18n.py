@@ -17,7 +17,8 @@ catalogs under ``locales/``). ``ctmodule i18n`` (``make catalogs``, ``make book`
 - ``build``: each edition's HTML (:func:`build_edition`) into ``_build/html/<lang>/``, from a
   generated ``_config.yml`` (``_build/i18n/<lang>/``: the site's, with ``language``,
   ``locale_dirs`` and the translated ``_config`` strings) with its own Sphinx environment and the
-  site's execution cache (no notebook is executed again).
+  site's execution cache (no notebook is executed again). When nothing it is built from changed
+  (:func:`edition_digest`), Sphinx is not started at all.
 
 What lands in the catalogs: the prose of every page, headings, captions, alt text, admonitions,
 exercise and solution labels, the table of contents' captions, and the pages generated at build
@@ -474,7 +475,33 @@ def mirror(src: Path, dst: Path) -> int:
     return copied
 
 
-def build_edition(root: Path, lang: str, *, strict: bool = True, quiet: bool = True) -> dict:
+#: Besides the print edition's inputs (:data:`ctmodule.book.pdf.INPUTS`), what an edition is built from.
+EDITION_INPUTS = ["_templates", "_static", "requirements.txt", "constraints.txt"]
+
+
+def edition_digest(root: Path, lang: str, config_text: str) -> str:
+    """A digest of everything the edition in ``lang`` is built from: the sources and the package
+    (as for the print edition), its catalogs, the templates, its generated configuration, the
+    execution cache's record (a re-executed notebook changes it) and the PDFs the site links."""
+    import hashlib
+
+    from ctmodule.book.pdf import inputs_digest
+
+    h = hashlib.sha256(inputs_digest(root).encode() + b"\0" + config_text.encode())
+    files = []
+    for name in [*EDITION_INPUTS, f"{LOCALES}/{lang}"]:
+        top = root / name
+        files += [top] if top.is_file() else sorted(p for p in top.rglob("*") if p.is_file()) if top.is_dir() else []
+    for f in files:
+        if f.suffix != ".mo":  # compiled by the build itself
+            h.update(str(f.relative_to(root)).encode() + b"\0" + f.read_bytes() + b"\0")
+    for f in sorted((root / "_build" / ".jupyter_cache").glob("*.db")) + sorted((root / "_build" / "pdf").glob("*.pdf")):
+        st = f.stat()
+        h.update(f"{f.relative_to(root)}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+    return h.hexdigest()
+
+
+def build_edition(root: Path, lang: str, *, strict: bool = True, quiet: bool = True, force: bool = False) -> dict:
     """Build the HTML edition in ``lang`` into ``_build/html/<lang>/``; return timings.
 
     Its own output folder and Sphinx environment (``_build/i18n/<lang>/``), the site's execution
@@ -486,13 +513,22 @@ def build_edition(root: Path, lang: str, *, strict: bool = True, quiet: bool = T
     if not (root / LOCALES / lang / "LC_MESSAGES").is_dir():
         raise I18nError(f"{root / LOCALES / lang / 'LC_MESSAGES'}: no catalogs for {lang!r}")
     work = root / EDITIONS_DIR / lang
-    cfg = _write_config(edition_config(_load_yaml(root / "_config.yml"), root, lang), work)
     t0 = time.monotonic()
+    cfg = _write_config(edition_config(_load_yaml(root / "_config.yml"), root, lang), work)
+    stamp = work / "inputs.sha256"
+    digest = edition_digest(root, lang, cfg.read_text(encoding="utf-8")) + f" strict={strict}"
+    if (not force and stamp.is_file() and stamp.read_text(encoding="utf-8").strip() == digest
+            and (edition_dir(root, lang) / "index.html").is_file()):
+        # nothing it is built from changed since the last build that passed: Sphinx is not started
+        return {"lang": lang, "up_to_date": True, "sphinx_s": 0.0, "mirror_s": 0.0, "copied": 0,
+                "check_s": round(time.monotonic() - t0, 2)}
+    stamp.unlink(missing_ok=True)
     sphinx_build(root, cfg, work / "html", work / ".doctrees", builder="html", strict=strict, quiet=quiet)
     t1 = time.monotonic()
     copied = mirror(work / "html", edition_dir(root, lang))
-    return {"lang": lang, "sphinx_s": round(t1 - t0, 1), "mirror_s": round(time.monotonic() - t1, 1),
-            "copied": copied}
+    stamp.write_text(digest + "\n", encoding="utf-8")  # only a build that passed counts
+    return {"lang": lang, "up_to_date": False, "sphinx_s": round(t1 - t0, 1),
+            "mirror_s": round(time.monotonic() - t1, 1), "copied": copied}
 
 
 # --- the Sphinx extension ----------------------------------------------------------------------
@@ -634,6 +670,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-stale", action="store_true",
                         help="check: skip the comparison with freshly extracted messages (faster)")
     parser.add_argument("--no-strict", action="store_true", help="build: do not treat warnings as errors")
+    parser.add_argument("--force", action="store_true", help="build: rebuild even when no input changed")
     parser.add_argument("--verbose", action="store_true", help="show Sphinx's messages")
 
 
@@ -680,9 +717,14 @@ def run(args: argparse.Namespace) -> int:
             return 0
         langs = args.lang or languages(root)
         for lang in langs:
-            timing = build_edition(root, lang, strict=not args.no_strict, quiet=quiet)
-            print(f"ctmodule i18n: {lang} edition in {edition_dir(root, lang).relative_to(root)} "
-                  f"(Sphinx {timing['sphinx_s']} s, {timing['copied']} files copied)", file=sys.stderr)
+            timing = build_edition(root, lang, strict=not args.no_strict, quiet=quiet, force=args.force)
+            where = edition_dir(root, lang).relative_to(root)
+            if timing["up_to_date"]:
+                print(f"ctmodule i18n: {lang} edition in {where}: up to date (no input changed since the "
+                      f"last build that passed)", file=sys.stderr)
+            else:
+                print(f"ctmodule i18n: {lang} edition in {where} (Sphinx {timing['sphinx_s']} s, "
+                      f"{timing['copied']} files copied)", file=sys.stderr)
         return 0
     except I18nError as exc:
         print(f"ctmodule i18n: {exc}", file=sys.stderr)
