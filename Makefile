@@ -91,6 +91,7 @@ pdf: $(STAMP)
 # updates each language's catalogs (new messages empty, changed ones fuzzy). NEW_LANG=kk starts a
 # new language. See CONTRIBUTING.md ("Translations").
 catalogs: $(STAMP)
+	$(check_inputs)
 	$(BIN)/ctmodule i18n update --root $(BOOK) $(if $(NEW_LANG),--lang $(NEW_LANG),)
 
 # Every untranslated, fuzzy or stale message, and the counts per catalog (fails on any).
