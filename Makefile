@@ -20,7 +20,7 @@ NBVAL  := --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sani
 BOOK     ?= .
 NB_PATHS ?= chapters exercises
 
-.PHONY: book test lint unit nbval build-strict lab clean distclean venv vendor browser pdf
+.PHONY: book test lint unit nbval build-strict lab clean distclean venv vendor browser pdf catalogs i18n-check
 
 $(STAMP): requirements.txt constraints.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,15 +35,17 @@ venv: $(STAMP)
 # The execution cache is keyed on a notebook's code only: when the data or the helper package
 # change, clear it, or the book would show figures computed from old data. Sphinx's own record
 # (.doctrees) goes too: it would otherwise consider the unchanged notebooks up to date and never
-# re-read, so never re-execute, them.
+# re-read, so never re-execute, them; the other editions' records (_build/i18n) go with it. The
+# quizzes count as inputs: a quiz (or its translation) is drawn by a notebook's output.
 define check_inputs
 	@mkdir -p $(BOOK)/_build
-	@new=$$(find data src/ctmodule -type f \( -name '*.csv' -o -name '*.json' -o -name '*.py' \) \
+	@new=$$(find data src/ctmodule quizzes -type f \( -name '*.csv' -o -name '*.json' -o -name '*.py' \) \
 	         | LC_ALL=C sort | xargs cat | sha256sum | cut -d' ' -f1); \
 	 old=$$(cat $(BOOK)/_build/.inputs.sha 2>/dev/null || true); \
 	 if [ "$$new" != "$$old" ]; then \
 	   if [ -n "$$old" ]; then echo "data or ctmodule changed: clearing the execution cache"; fi; \
-	   rm -rf $(BOOK)/_build/.jupyter_cache $(BOOK)/_build/.doctrees; echo "$$new" > $(BOOK)/_build/.inputs.sha; fi
+	   rm -rf $(BOOK)/_build/.jupyter_cache $(BOOK)/_build/.doctrees $(BOOK)/_build/i18n; \
+	   echo "$$new" > $(BOOK)/_build/.inputs.sha; fi
 endef
 
 # Browser assets the site serves itself (offline): MathJax and the widget manager, plus axe-core
@@ -60,6 +62,9 @@ vendor: $(STAMP) $(NODE_STAMP)
 
 # The site; its internal links and assets checked (a broken one fails the build); then a zip of
 # it that opens from the file system (_build/ctmodule-book.zip).
+# The English edition is _build/html/; each language with catalogs in locales/ (Russian) is built
+# after it into _build/html/<lang>/ (ctmodule i18n build: the same sources and strict flags, the
+# English build's execution cache, so no notebook runs twice); links are checked and zipped for all.
 book: $(STAMP) vendor
 	$(check_inputs)
 	$(BIN)/jupyter-book build $(BOOK) $(JB_FLAGS)
@@ -69,6 +74,7 @@ book: $(STAMP) vendor
 	 $(BIN)/ctmodule pdf --root $(BOOK) --if-available; \
 	 after=$$(stat -c %Y $(BOOK)/_build/pdf/inputs.sha256 2>/dev/null || echo none); \
 	 if [ "$$before" != "$$after" ]; then $(BIN)/jupyter-book build $(BOOK) $(JB_FLAGS); fi
+	$(BIN)/ctmodule i18n build --root $(BOOK) $(if $(findstring -W,$(JB_FLAGS)),,--no-strict)
 	$(BIN)/python tools/check_links.py $(BOOK)/_build/html
 	$(BIN)/python tools/zip_site.py $(BOOK)/_build/html $(BOOK)/_build/ctmodule-book.zip
 	@echo "Built: open $(BOOK)/_build/html/index.html (offline copy: $(BOOK)/_build/ctmodule-book.zip)"
@@ -79,6 +85,18 @@ book: $(STAMP) vendor
 pdf: $(STAMP)
 	$(check_inputs)
 	$(BIN)/ctmodule pdf --root $(BOOK)
+
+# The message catalogs (locales/<lang>/LC_MESSAGES/*.po) after a change to the English: the
+# messages extracted again (Sphinx's gettext builder, into _build/gettext), then sphinx-intl
+# updates each language's catalogs (new messages empty, changed ones fuzzy). NEW_LANG=kk starts a
+# new language. See CONTRIBUTING.md ("Translations").
+catalogs: $(STAMP)
+	$(check_inputs)
+	$(BIN)/ctmodule i18n update --root $(BOOK) $(if $(NEW_LANG),--lang $(NEW_LANG),)
+
+# Every untranslated, fuzzy or stale message, and the counts per catalog (fails on any).
+i18n-check: $(STAMP)
+	$(BIN)/ctmodule i18n check --root $(BOOK) --report
 
 # Chromium (Debian's, /usr/bin/chromium) against the built site on 127.0.0.1, network blocked:
 # every page, navigation, search, math, quizzes, explorers, links, axe-core, the offline zip.

@@ -52,6 +52,8 @@ TARGETS = {
     "clean_build_exec_ratio": 1.5,     # (clean build - Sphinx cost) / notebook floor
     "nochange_rebuild_s": 3.0,
     "markdown_edit_ratio": 2.0,        # markdown-edit rebuild / no-change rebuild
+    "editions_clean_ratio": 1.5,       # clean build of every edition / English-only clean build (issue 18)
+    "editions_nochange_ratio": 1.5,    # no-change rebuild of every edition / English-only one (issue 18)
     "nbval_parallel_ratio": 0.7,       # nbval -n 2 / nbval serial
     "grade_speedup": 1.6,              # throughput --jobs 2 / --jobs 1
     "grade_floor_ratio": 1.5,          # seconds per submission, --jobs 2 / the per-submission floor
@@ -334,6 +336,39 @@ def build(copy: Path, env: dict, logfile: Path, all_files: bool = False) -> dict
             "read": parsed["read"], "written_count": len(parsed["written"])}
 
 
+def build_editions(copy: Path, env: dict, logfile: Path) -> dict:
+    """The other editions (``ctmodule i18n build``, as ``make book`` runs it after the English
+    build): their Sphinx builds from the English execution cache."""
+    flags = makefile_var("JB_FLAGS", "-W -n --keep-going")
+    cmd = [BIN / "ctmodule", "i18n", "build", "--root", copy] + ([] if "-W" in flags.split() else ["--no-strict"])
+    before = cache_records(copy)
+    r = run(cmd, copy, env, logfile, timeout=3600)
+    after = cache_records(copy)
+    return {"seconds": rnd(r["seconds"]), "cpu_s": rnd(r["cpu_s"]), "code": r["code"],
+            "machine_cpus_busy": r["machine_cpus_busy"],
+            "languages": sorted(p.parent.name for p in (copy / "locales").glob("*/LC_MESSAGES")),
+            # a notebook the other editions executed again (none expected: they share the cache)
+            "new_cache_records": sorted(v for k, v in after.items() if k not in before)}
+
+
+def editions_block(copy: Path, env: dict, logs: Path, b: dict, repeat: int) -> None:
+    """Two-edition rows: the other editions right after the English clean build (that is the
+    clean build of ``make book``), and the no-change rebuild of both."""
+    if not (copy / "locales").is_dir():
+        b["editions"] = {"available": False, "reason": "no catalogs in locales/"}
+        return
+    e = b["editions"] = {"clean_other": build_editions(copy, env, logs / "editions-clean.log")}
+    runs = []
+    for i in range(max(1, repeat - 2)):
+        en = build(copy, env, logs / f"editions-nochange-en-{i}.log")
+        other = build_editions(copy, env, logs / f"editions-nochange-other-{i}.log")
+        runs.append({"seconds": en["seconds"] + other["seconds"], "cpu_s": en["cpu_s"] + other["cpu_s"],
+                     "code": en["code"] or other["code"]})
+    e["nochange"] = {"median_s": rnd(median_of([x["seconds"] for x in runs])),
+                     "median_cpu_s": rnd(median_of([x["cpu_s"] for x in runs])),
+                     "runs_s": [rnd(x["seconds"]) for x in runs], "last": runs[-1]}
+
+
 def edit_markdown(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     path.write_text(text.rstrip("\n") + "\n\nA one-line edit made by the benchmark.\n", encoding="utf-8")
@@ -594,6 +629,26 @@ def table_rows(res: dict) -> list[tuple[str, ...]]:
         row("Rebuild, nothing changed (median)" + _exit(nc["last"]), _fmt_s(nc["median_s"]),
             _fmt_s(nc.get("median_cpu_s")), "", f"≤ {TARGETS['nochange_rebuild_s']:.0f} s",
             _mark(nc["median_s"] <= TARGETS["nochange_rebuild_s"]))
+    ed = b.get("editions")
+    if ed and ed.get("available") is False:
+        row("Every edition (`ctmodule i18n build`)", f"not available: {ed['reason']}")
+    elif ed and clean:
+        co = ed["clean_other"]
+        total = clean["seconds"] + co["seconds"]
+        ratio = total / clean["seconds"] if clean["seconds"] else None
+        rerun = f"; re-executed: {', '.join(co['new_cache_records'])}" if co.get("new_cache_records") else ""
+        row("Clean build, every edition (English, then `ctmodule i18n build`)" + _exit(co), _fmt_s(total),
+            _fmt_s(clean.get("cpu_s", 0) + co.get("cpu_s", 0)),
+            ("n/a" if ratio is None else f"{ratio:.2f} × English-only") + rerun,
+            f"≤ {TARGETS['editions_clean_ratio']} ×",
+            _mark(None if ratio is None else ratio <= TARGETS["editions_clean_ratio"] and not rerun))
+        en_nc = ed.get("nochange")
+        if en_nc and nc:
+            ratio = en_nc["median_s"] / nc["median_s"] if nc["median_s"] else None
+            row("Rebuild, nothing changed, every edition (median)" + _exit(en_nc["last"]), _fmt_s(en_nc["median_s"]),
+                _fmt_s(en_nc.get("median_cpu_s")), "n/a" if ratio is None else f"{ratio:.2f} × English-only",
+                f"≤ {TARGETS['editions_nochange_ratio']} ×",
+                _mark(None if ratio is None else ratio <= TARGETS["editions_nochange_ratio"]))
     pdf = b.get("pdf")
     if pdf and pdf.get("available") is False:
         row("Print edition (`ctmodule pdf`)", f"not available: {pdf['reason']}")
@@ -818,6 +873,9 @@ def main() -> int:
             log("clean build")
             b["clean"] = build(copy, env, logs / "build-clean.log", all_files=True)
             log(f"  {b['clean']['seconds']} s, exit {b['clean']['code']}")
+            log("the other editions, after the clean build (ctmodule i18n build)")
+            editions_block(copy, env, logs, b, repeat)
+            log(f"  {b['editions']}")
             log("Sphinx-only build (--all, warm execution cache)")
             b["sphinx_only"] = build(copy, env, logs / "build-sphinx-only.log", all_files=True)
             log(f"  {b['sphinx_only']['seconds']} s")

@@ -12,6 +12,9 @@ another file, which Sphinx's search uses for the summary under each result: the
 ``ctmodule.book.offline`` extension turns the summaries off when the page is a file, so the search
 lists its results without them.
 
+The zip holds every edition the site has (the Russian one is ``ru/``, built by ``make book`` into
+the site's folder); the language switcher's links are relative, so it works from the zip too.
+
 The zip is reproducible: entries are sorted and carry a fixed timestamp.
 """
 
@@ -32,6 +35,9 @@ README = f"""Terrorism, Counter-Terrorism and Securitisation in Central Asia: th
 Open {FOLDER}/index.html in a web browser (double-click it, or use File > Open).
 Everything the pages need is inside this folder: no internet connection is required.
 Keep the folder together: the pages link to each other and to the files in _static/.
+
+Русская версия / Russian edition: {FOLDER}/ru/index.html (every page links to the same page in the
+other language).
 """
 
 

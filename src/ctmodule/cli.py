@@ -23,6 +23,7 @@ _COMMANDS: dict[str, tuple[str, str]] = {
     "merge-marks": ("ctmodule.grading.marks", "merge marks for hand-graded questions into a gradebook"),
     "export-grades": ("ctmodule.grading.export", "write a gradebook as Moodle's or Canvas's grade import CSV"),
     "hub-link": ("ctmodule.grading.hub", "print nbgitpuller links that open a chapter or exercise on a JupyterHub"),
+    "i18n": ("ctmodule.book.i18n", "the editions in other languages: update and check the message catalogs, build"),
     "pdf": ("ctmodule.book.pdf", "build and check the print edition (the book and the instructor's guide as PDF)"),
 }
 

@@ -63,10 +63,32 @@ def discover_pages(site: Path) -> list[str]:
     pages = []
     for path in sorted(site.rglob("*.html")):
         rel = path.relative_to(site)
-        if rel.parts[0] in ASSET_DIRS | DECK_DIRS or any(p.startswith(".") for p in rel.parts):
+        # (an edition in another language has its own asset folders: ru/_static/; decks: slides/)
+        if any(p in ASSET_DIRS | DECK_DIRS or p.startswith(".") for p in rel.parts):
             continue
         pages.append(rel.as_posix())
     return pages
+
+
+def editions(site: Path) -> list[str]:
+    """The other editions built into the site (``ru/``, ...): languages with catalogs in locales/."""
+    from ctmodule.book.i18n import languages
+
+    return [lang for lang in languages(ROOT) if (site / lang).is_dir()]
+
+
+def split_edition(path: str, site: Path | None = None) -> tuple[str, str]:
+    """``("ru", "chapters/x.html")`` for ``ru/chapters/x.html``; ``("en", path)`` for the English."""
+    first, _, rest = path.partition("/")
+    if rest and first in editions(site or site_dir()):
+        return first, rest
+    return "en", path
+
+
+def is_generated(path: str) -> bool:
+    """Sphinx's index and search pages and the root redirect, in any edition."""
+    rest = split_edition(path)[1]
+    return rest in GENERATED_PAGES or rest == "index.html"
 
 
 def pytest_generate_tests(metafunc):
@@ -371,7 +393,7 @@ def visit(site, site_url, new_guarded_page):
         page.goto(site_url + path, wait_until="load")
         guard.settle(page)
         shot = None
-        if path not in GENERATED_PAGES and path != "index.html":
+        if not is_generated(path):
             shot = shots / screenshot_name(path)
             page.screenshot(path=str(shot))  # the first screen (viewport), as a reader sees it
         info = page.evaluate(FEATURES_JS)
@@ -420,8 +442,18 @@ def pages(site) -> list[str]:
 
 @pytest.fixture(scope="session")
 def book_pages(pages) -> list[str]:
-    """The book's own pages (not Sphinx's index and search pages, not the root redirect)."""
-    return [p for p in pages if p not in GENERATED_PAGES and p != "index.html"]
+    """The English edition's own pages (not Sphinx's index and search pages, not the root
+    redirect, not the other editions' folders)."""
+    return [p for p in pages if not is_generated(p) and split_edition(p)[0] == "en"]
+
+
+@pytest.fixture(scope="session")
+def edition_pages(pages):
+    """``edition_pages(lang)``: the own pages of one edition, as paths relative to the site."""
+    def of(lang: str) -> list[str]:
+        return [p for p in pages if not is_generated(p) and split_edition(p)[0] == lang]
+
+    return of
 
 
 @pytest.fixture(scope="session")

@@ -62,9 +62,21 @@ class QuizError(ValueError):
     """A quiz file is missing or malformed."""
 
 
-def quiz_path(chapter: str, folder: str | Path | None = None) -> Path:
+def quiz_path(chapter: str, folder: str | Path | None = None, lang: str | None = None) -> Path:
+    """``quizzes/<chapter>.json`` (English), or its translation ``quizzes/<chapter>.<lang>.json``."""
     folder = Path(folder) if folder is not None else repo_root() / "quizzes"
-    return folder / f"{chapter}.json"
+    return folder / (f"{chapter}.{lang}.json" if lang else f"{chapter}.json")
+
+
+def is_translation(path: Path) -> bool:
+    """Whether a quiz file is a translation (``<chapter>.<lang>.json``), not a chapter's quiz."""
+    return "." in Path(path).stem
+
+
+def translations(chapter: str, folder: str | Path | None = None) -> list[str]:
+    """The languages the chapter's quiz is translated into (its ``<chapter>.<lang>.json`` files)."""
+    folder = Path(folder) if folder is not None else repo_root() / "quizzes"
+    return sorted(p.stem.split(".", 1)[1] for p in folder.glob(f"{chapter}.*.json"))
 
 
 def _check_question(q, where: str) -> list[str]:
@@ -111,9 +123,12 @@ def _check_question(q, where: str) -> list[str]:
     return problems
 
 
-def load(chapter: str, folder: str | Path | None = None, *, min_questions: int = 3) -> list[dict]:
-    """Load and check the quiz of ``chapter`` (e.g. ``"03-comparing-definitions"``)."""
-    path = quiz_path(chapter, folder)
+def load(chapter: str, folder: str | Path | None = None, *, min_questions: int = 3,
+         lang: str | None = None) -> list[dict]:
+    """Load and check the quiz of ``chapter`` (e.g. ``"03-comparing-definitions"``), or its
+    translation into ``lang``, which must be the same quiz in another language
+    (:func:`check_translation`)."""
+    path = quiz_path(chapter, folder, lang)
     if not path.is_file():
         raise QuizError(f"{path}: no quiz file for chapter {chapter!r}")
     try:
@@ -129,9 +144,35 @@ def load(chapter: str, folder: str | Path | None = None, *, min_questions: int =
         problems.append(f"{path}: {len(questions)} questions, at least {min_questions} expected")
     for i, q in enumerate(questions, start=1):
         problems += _check_question(q, f"{path}: question {i}")
+    if not problems and lang:
+        problems += check_translation(load(chapter, folder, min_questions=min_questions), questions, str(path))
     if problems:
         raise QuizError("\n".join(problems))
     return questions
+
+
+def check_translation(source: list[dict], translated: list[dict], where: str) -> list[str]:
+    """A translated quiz asks the same questions with the same answers: the same number of
+    questions, and each with the same type, kind, number of answers, correct answers, values and
+    ranges (only the words differ)."""
+    if len(source) != len(translated):
+        return [f"{where}: {len(translated)} questions, the English quiz has {len(source)}"]
+    problems = []
+    keep = ("type", "kind", "precision")
+    for i, (q, t) in enumerate(zip(source, translated, strict=True), start=1):
+        for key in keep:
+            if q.get(key) != t.get(key):
+                problems.append(f"{where}: question {i}: {key!r} is {t.get(key)!r}, the English has {q.get(key)!r}")
+        qa, ta = q.get("answers", []), t.get("answers", [])
+        if len(qa) != len(ta):
+            problems.append(f"{where}: question {i}: {len(ta)} answers, the English has {len(qa)}")
+            continue
+        for j, (a, b) in enumerate(zip(qa, ta, strict=True), start=1):
+            for key in ("correct", "type", "value", "range"):
+                if a.get(key) != b.get(key):
+                    problems.append(f"{where}: question {i}, answer {j}: {key!r} is {b.get(key)!r}, "
+                                    f"the English has {a.get(key)!r}")
+    return problems
 
 
 def kinds(questions: list[dict]) -> dict[str, int]:
@@ -155,21 +196,39 @@ def show(chapter: str, folder: str | Path | None = None, *, shuffle_answers: boo
     ``text/markdown`` view, the questions for print (:func:`ctmodule.book.printed.quiz_markdown`),
     which only the PDF build shows (the site and JupyterLab show the HTML); the script output
     loses its ``text/plain`` placeholder so that print shows nothing for it.
+
+    Where the quiz is translated (``quizzes/<chapter>.<lang>.json``), the HTML output holds it in
+    every language (:func:`ctmodule.book.bilingual.variants_html`) and each edition shows its own.
     """
     from IPython.display import publish_display_data
     from IPython.utils.capture import capture_output
     from jupyterquiz import display_quiz
 
+    from ctmodule.book.bilingual import variants_html
     from ctmodule.book.printed import quiz_markdown
 
-    questions = [{k: v for k, v in q.items() if k != "kind"} for q in load(chapter, folder)]
-    with capture_output(stdout=False, stderr=False, display=True) as captured:
-        display_quiz(questions, shuffle_answers=shuffle_answers, colors=COLORS, max_width=720)
-    for out in captured.outputs:
-        data = dict(out.data)
-        if "text/html" in data:
-            data["text/markdown"] = quiz_markdown(chapter, questions)
-            data["text/plain"] = f"<self-check quiz: {len(questions)} questions>"
-        elif "application/javascript" in data:
-            data.pop("text/plain", None)
-        publish_display_data(data, metadata=out.metadata)
+    def strip(qs):
+        return [{k: v for k, v in q.items() if k != "kind"} for q in qs]
+
+    questions = strip(load(chapter, folder))
+    # the translations, each checked against the English (same questions, same answers)
+    langs = {"en": questions} | {lang: strip(load(chapter, folder, lang=lang))
+                                 for lang in translations(chapter, folder)}
+    html, scripts, metadata = {}, [], {}
+    for lang, qs in langs.items():
+        with capture_output(stdout=False, stderr=False, display=True) as captured:
+            display_quiz(qs, shuffle_answers=shuffle_answers, colors=COLORS, max_width=720)
+        for out in captured.outputs:
+            if "text/html" in out.data:
+                html[lang] = out.data["text/html"]
+                metadata = out.metadata
+            elif "application/javascript" in out.data:
+                scripts.append((dict(out.data), out.metadata))
+    # one output holds the quiz in every language (the page shows its own: ctmodule.book.bilingual);
+    # the print view and the notebook's text are the English quiz
+    body = html["en"] if len(html) == 1 else variants_html(html)
+    publish_display_data({"text/html": body, "text/markdown": quiz_markdown(chapter, questions),
+                          "text/plain": f"<self-check quiz: {len(questions)} questions>"}, metadata=metadata)
+    for data, meta in scripts:
+        data.pop("text/plain", None)
+        publish_display_data(data, metadata=meta)

@@ -64,11 +64,13 @@ def _chapters(root: Path) -> list[Path]:
 
 def _quiz_answers(root: Path, env) -> str:
     from ctmodule.book.printed import answer_key_markdown, notebook_markdown
-    from ctmodule.book.quiz import load
+    from ctmodule.book.quiz import is_translation, load
 
     folder = root / "quizzes"
     quizzes = {}
     for path in sorted(folder.glob("*.json")):
+        if is_translation(path):  # <chapter>.<lang>.json: the print edition is English
+            continue
         env.note_dependency(str(path))
         quizzes[path.stem] = load(path.stem, folder)
     titles = {p.stem: notebook_markdown(p)[0] for p in _chapters(root)}
@@ -93,21 +95,29 @@ def _handouts(root: Path, env) -> str:
 
 
 def _print_edition(root: Path, env) -> str:
+    """Links to the PDFs, with their sizes, or how to build them where they were not built.
+
+    The message catalogs of the other editions must not depend on whether this machine built
+    the PDFs: for the gettext builder the page holds both texts (the table and the note), and the
+    sizes are numbers in a cell of their own (a number is not a message to translate)."""
     from ctmodule.book.pdf import BOOK_TEX, GUIDE_TEX, HANDOUTS_TEX
 
+    extracting = getattr(getattr(env, "app", None), "builder", None) is not None and env.app.builder.name == "gettext"
     folder = root / "_build" / "pdf"
     rows = []
     for tex, what in ((BOOK_TEX, "The whole book"), (GUIDE_TEX, "The instructor's guide"),
                       (HANDOUTS_TEX, "The classroom handouts, one role or sheet a page")):
         path = folder / tex.replace(".tex", ".pdf")
         env.note_dependency(str(path))
-        if path.exists():
-            size = path.stat().st_size / 1_000_000
-            rows.append(f"- {{download}}`{what} (PDF, {size:.1f} MB) <../_build/pdf/{path.name}>`")
-    if not rows:
-        return ("The PDF files were not built with this copy of the site. To build them, install the "
-                "TeX packages listed in the README and run `make pdf`; `make book` then links them here.")
-    return "## Download\n\n" + "\n".join(rows) + "\n"
+        if path.exists() or extracting:
+            size = path.stat().st_size / 1_000_000 if path.exists() else 0.0
+            rows.append(f"| {{download}}`{what} <../_build/pdf/{path.name}>` | {size:.1f} |")
+    missing = ("The PDF files were not built with this copy of the site. To build them, install the "
+               "TeX packages listed in the README and run `make pdf`; `make book` then links them here.")
+    table = ("## Download\n\n| PDF file | Size (MB) |\n| --- | --- |\n" + "\n".join(rows) + "\n") if rows else ""
+    if extracting:
+        return table + "\n" + missing + "\n"
+    return table or missing
 
 
 def _on_source_read(app, docname, source):

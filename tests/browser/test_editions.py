@@ -1,0 +1,210 @@
+"""The editions in other languages (ctmodule.book.i18n), in Chromium with no network.
+
+Every page of every edition already goes through test_site.py (loads offline, one h1, alt text,
+axe-core): the site's folders ``ru/`` and the like are pages like any other. Here: the language
+switcher on every page leads to the same page in the other edition and back, the Russian pages
+are Russian (``<html lang>``, a translated title), search in the Russian edition finds a Russian
+word, and a multilingual output shows the page's language.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from conftest import editions, is_generated, split_edition
+
+from ctmodule.book.bilingual import variants_html
+
+pytestmark = pytest.mark.browser
+
+SERIOUS = {"serious", "critical"}
+CHAPTER = "chapters/00-how-to-use.html"
+#: chapter 0's title as translated in locales/ru/LC_MESSAGES/chapters/00-how-to-use.po
+RU_TITLE = "Как пользоваться модулем"
+RU_WORD = "пользоваться"
+
+
+@pytest.fixture(scope="module")
+def langs(site):
+    found = editions(site)
+    if "ru" not in found:
+        pytest.fail(f"{site} has no Russian edition (ru/): run `make book`", pytrace=False)
+    return found
+
+
+class _Switcher(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.inside = False
+        self.lang = None
+        self.links: dict[str, str] = {}
+        self.current: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "html":
+            self.lang = a.get("lang")
+        if tag == "nav" and "ctmodule-language-switcher" in (a.get("class") or ""):
+            self.inside = True
+        elif self.inside and tag == "a" and a.get("hreflang"):
+            assert a.get("lang") == a["hreflang"], f"link to {a['hreflang']} without lang={a['hreflang']}"
+            self.links[a["hreflang"]] = a["href"]
+        elif self.inside and tag == "span" and a.get("aria-current"):
+            self.current = a.get("lang")
+
+    def handle_endtag(self, tag):
+        if tag == "nav":
+            self.inside = False
+
+
+def _switcher(path: Path) -> _Switcher:
+    parser = _Switcher()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def test_every_page_links_to_the_same_page_in_each_other_edition(site, pages, langs):
+    """From the files: each page of each edition has the switcher, its links are relative, lead to
+    the same page in the other language, and that page links back."""
+    problems = []
+    for page in pages:
+        lang, rest = split_edition(page, site)
+        if rest == "index.html":  # the root redirect has no body
+            continue
+        sw = _switcher(site / page)
+        if sw.lang != lang:
+            problems.append(f"{page}: <html lang={sw.lang!r}>, expected {lang!r}")
+        if sw.current != lang:
+            problems.append(f"{page}: the switcher marks {sw.current!r} as current, expected {lang!r}")
+        for other in ["en", *langs]:
+            if other == lang:
+                continue
+            href = sw.links.get(other)
+            if href is None:
+                problems.append(f"{page}: no link to the {other} edition")
+                continue
+            if urlsplit(href).scheme or href.startswith("/"):
+                problems.append(f"{page}: switcher link {href!r} is not relative (breaks the zip)")
+            target = (site / page).parent.joinpath(href).resolve()
+            expected = (site / (rest if other == "en" else f"{other}/{rest}")).resolve()
+            if target != expected:
+                problems.append(f"{page}: link to {other} goes to {target}, expected {expected}")
+            elif not target.is_file():
+                problems.append(f"{page}: link to {other}: {target} does not exist")
+            else:
+                back = _switcher(target).links.get(lang)
+                if back is None or (target.parent.joinpath(back)).resolve() != (site / page).resolve():
+                    problems.append(f"{page}: the {other} page does not link back (href {back!r})")
+    assert not problems, "\n".join(problems[:40])
+
+
+def test_switcher_by_keyboard_leads_to_the_matching_page_and_back(new_guarded_page, site_url, langs):
+    page, guard = new_guarded_page(site_url)
+    start = site_url + "chapters/01-defining-terrorism.html"
+    page.goto(start)
+    guard.settle(page)
+    link = page.locator("nav.ctmodule-language-switcher a[hreflang='ru']")
+    assert link.count() == 1
+    assert page.locator("nav.ctmodule-language-switcher").get_attribute("aria-label")
+    assert link.inner_text().strip() == "Русский"
+    link.focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    guard.settle(page)
+    assert page.url == site_url + "ru/chapters/01-defining-terrorism.html"
+    assert page.evaluate("document.documentElement.lang") == "ru"
+    # the sidebar, the theme's buttons and the search box speak Russian (the theme's own catalogs)
+    assert page.locator("nav.ctmodule-language-switcher").get_attribute("aria-label") == "Язык"
+    back = page.locator("nav.ctmodule-language-switcher a[hreflang='en']")
+    assert back.inner_text().strip() == "English"
+    back.focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    guard.settle(page)
+    assert page.url == start
+    assert not guard.problems(), "\n  ".join(guard.problems())
+
+
+def test_a_russian_page_is_russian_offline_and_accessible(visit, langs):
+    v = visit("ru/" + CHAPTER)
+    assert not v.problems, "\n  ".join(v.problems)
+    assert v.h1 == [RU_TITLE] or (v.h1 and v.h1[0].startswith(RU_TITLE)), v.h1
+    assert RU_TITLE in v.title
+    bad = [x for x in v.axe_violations if x["impact"] in SERIOUS]
+    assert not bad, "\n  ".join(f"{x['impact']} {x['id']}: {x['help']} {x['nodes']}" for x in bad)
+
+
+def test_search_in_the_russian_edition_finds_a_russian_word(new_guarded_page, site_url, langs):
+    page, guard = new_guarded_page(site_url)
+    page.goto(site_url + "ru/" + CHAPTER)
+    guard.settle(page)
+    page.locator("button.search-button-field").first.click()
+    box = page.locator(".search-button__search-container input[name='q'], form.bd-search input[name='q']")
+    box = box.locator("visible=true").first
+    assert box.get_attribute("placeholder") == "Поиск по книге…"
+    box.fill(RU_WORD)
+    box.press("Enter")
+    page.wait_for_url(re.compile(r"/ru/search\.html\?q="))
+    link = page.locator(f'#search-results a[href*="{CHAPTER.removesuffix(".html")}"]')
+    link.first.wait_for(timeout=15_000)
+    hrefs = [urljoin(page.url, h) for h in link.evaluate_all("els => els.map(e => e.getAttribute('href'))")]
+    assert site_url + "ru/" + CHAPTER in hrefs
+    assert not guard.problems(), "\n  ".join(guard.problems())
+
+
+@pytest.mark.parametrize("path, shown, hidden", [(CHAPTER, "Right", "Верно"), ("ru/" + CHAPTER, "Верно", "Right")])
+def test_a_multilingual_output_shows_the_page_language(new_guarded_page, site_url, langs, path, shown, hidden):
+    """The served stylesheet shows the variant of the page's language (the source one where an
+    output has none), as the quizzes use it."""
+    page, guard = new_guarded_page(site_url)
+    page.goto(site_url + path)
+    guard.settle(page)
+    both = variants_html({"en": "Right", "ru": "Верно"})
+    only_en = variants_html({"en": "Only English"})
+    page.evaluate("html => { const d = document.createElement('div'); d.id = 'probe'; d.innerHTML = html;"
+                  " document.querySelector('main').prepend(d); }", both + only_en)
+    visible = page.evaluate("() => Array.from(document.querySelectorAll('#probe [lang]'))"
+                            ".filter(e => e.offsetParent !== null).map(e => e.textContent)")
+    assert shown in visible and hidden not in visible
+    assert "Only English" in visible  # no Russian variant: the English one is shown
+    assert not guard.problems(), "\n  ".join(guard.problems())
+
+
+def test_generated_pages_exist_in_every_edition(site, pages, langs):
+    english = {p for p in pages if split_edition(p, site)[0] == "en" and not is_generated(p)}
+    for lang in langs:
+        theirs = {split_edition(p, site)[1] for p in pages if split_edition(p, site)[0] == lang}
+        missing = sorted(english - theirs)
+        assert not missing, f"pages missing from the {lang} edition: {missing}"
+
+
+def test_the_zip_holds_both_editions_and_the_switcher_works_from_disk(site, langs, new_guarded_page, tmp_path):
+    """The offline zip (tools/zip_site.py) has every edition, and from file:// the switcher leads to
+    the same page in the other language."""
+    import zipfile
+
+    archive = site.parent / "ctmodule-book.zip"
+    if not archive.is_file():
+        pytest.fail(f"{archive} missing: run `make book`", pytrace=False)
+    with zipfile.ZipFile(archive) as zf:
+        names = set(zf.namelist())
+        for lang in langs:
+            assert f"ctmodule-book/{lang}/{CHAPTER}" in names
+            assert f"ctmodule-book/{lang}/searchindex.js" in names
+        assert "ru/index.html" in zf.read("README.txt").decode("utf-8")
+        zf.extractall(tmp_path)
+    folder = (tmp_path / "ctmodule-book").resolve()
+    prefix = folder.as_uri() + "/"
+    page, guard = new_guarded_page(prefix)
+    page.goto(prefix + CHAPTER)
+    guard.settle(page)
+    with page.expect_navigation():
+        page.locator("nav.ctmodule-language-switcher a[hreflang='ru']").click()
+    guard.settle(page)
+    assert page.url == prefix + "ru/" + CHAPTER
+    assert page.locator("article h1").first.inner_text().strip().startswith(RU_TITLE)
+    assert not guard.problems(), "\n  ".join(guard.problems())
