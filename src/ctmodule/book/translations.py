@@ -8,7 +8,7 @@ A translation lives beside its source in a folder named for the language:
   order, with the same ``type``, ``kind`` and ``precision``, and the same answers in the same order
   with the same ``correct``, ``type``, ``value`` and ``range``. Only the text fields (``question``,
   ``answer``, ``feedback`` and any other string) are translated, and each must be non-empty and
-  written in the target script (Cyrillic for Russian).
+  written in the target script (Cyrillic for Russian) unless the English has no words (``"46"``).
 - A translated **glossary** has the same entries in the same order; each has ``en`` (the English
   ``term`` it translates), ``term`` and ``definition`` in the target language and optional ``aliases``.
 
@@ -60,10 +60,12 @@ def _script(lang: str) -> re.Pattern:
         raise ValueError(f"no script check for language {lang!r}; add it to SCRIPTS") from None
 
 
-def _text_problems(value, where: str, lang: str) -> list[str]:
+def _text_problems(value, where: str, lang: str, english: str | None = None) -> list[str]:
+    """A translated text must be non-empty and, where the English has words, written in ``lang``'s script."""
     if not isinstance(value, str) or not value.strip():
         return [f"{where}: the translation is empty"]
-    if not _script(lang).search(value):
+    has_words = english is None or re.search(r"[A-Za-z]", english)
+    if has_words and not _script(lang).search(value):
         return [f"{where}: not translated (no {lang} letters): {value[:60]!r}"]
     return []
 
@@ -107,7 +109,7 @@ def _compare_object(en: dict, tr: dict, where: str, lang: str, skip: tuple = ())
             if tr[key] != value:
                 out.append(f"{where}: {key!r} is {tr[key]!r}, the English has {value!r}")
         else:
-            out += _text_problems(tr[key], f"{where}: {key!r}", lang)
+            out += _text_problems(tr[key], f"{where}: {key!r}", lang, value)
     return out
 
 
