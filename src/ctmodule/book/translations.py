@@ -150,8 +150,13 @@ def quiz_inconsistencies(english_path: str | Path, lang: str = "ru",
     return out
 
 
-def compare_glossary(english: list, translated, where: str = "glossary", lang: str = "ru") -> list[str]:
-    """Problems of ``translated`` as a translation of the glossary entries ``english`` (parsed YAML)."""
+def compare_glossary(english: list, translated, where: str = "glossary", lang: str = "ru",
+                     keep: frozenset[str] = frozenset()) -> list[str]:
+    """Problems of ``translated`` as a translation of the glossary entries ``english`` (parsed YAML).
+
+    ``keep``: English terms that stay as they are in the translation (names the terminology keeps
+    in Latin script, such as ``Qaznet Trust Network``).
+    """
     if not isinstance(translated, list):
         return [f"{where}: expected a list of entries, got {type(translated).__name__}"]
     out = []
@@ -167,7 +172,8 @@ def compare_glossary(english: list, translated, where: str = "glossary", lang: s
             out.append(f"{w}: unknown fields {extra}")
         if tr.get("en") != en.get("term"):
             out.append(f"{w}: 'en' is {tr.get('en')!r}, the English entry {i} is {en.get('term')!r}")
-        out += _text_problems(tr.get("term"), f"{w}: 'term'", lang)
+        if not (tr.get("term") in keep and tr.get("term") == en.get("term")):
+            out += _text_problems(tr.get("term"), f"{w}: 'term'", lang)
         out += _text_problems(tr.get("definition"), f"{w}: 'definition'", lang)
         aliases = tr.get("aliases") or []
         if not isinstance(aliases, list):
@@ -179,8 +185,12 @@ def compare_glossary(english: list, translated, where: str = "glossary", lang: s
     return out
 
 
-def glossary_problems(english_path: str | Path, lang: str = "ru") -> list[str]:
-    """Structure problems of the translation of one English glossary file (it must exist)."""
+def glossary_problems(english_path: str | Path, lang: str = "ru",
+                      terms: list[terminology.Term] | None = None) -> list[str]:
+    """Structure problems of the translation of one English glossary file (it must exist).
+
+    A term that the terminology renders by itself (``ru`` = ``en``) may stay untranslated.
+    """
     english_path = Path(english_path)
     path = translation_path(english_path, lang)
     if not path.is_file():
@@ -189,7 +199,9 @@ def glossary_problems(english_path: str | Path, lang: str = "ru") -> list[str]:
         translated = _read(path)
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         return [f"{path}: not valid UTF-8 YAML: {exc}"]
-    return compare_glossary(_read(english_path) or [], translated, str(path), lang)
+    terms = terminology.load() if terms is None else terms
+    keep = frozenset(t.en for t in terms if t.ru == t.en)
+    return compare_glossary(_read(english_path) or [], translated, str(path), lang, keep)
 
 
 def glossary_inconsistencies(english_path: str | Path, lang: str = "ru",
