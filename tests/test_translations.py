@@ -8,7 +8,8 @@ import json
 import pytest
 import yaml
 
-from ctmodule.book import quiz, translations as tr
+from ctmodule.book import quiz
+from ctmodule.book import translations as tr
 from ctmodule.data import terminology
 from ctmodule.paths import repo_root
 
@@ -110,8 +111,8 @@ def test_a_faithful_translation_passes():
 
 
 def test_an_answer_without_words_may_stay_as_it_is():
-    en = [dict(EN_QUIZ[0], answers=[dict(a, answer=n) for a, n in zip(EN_QUIZ[0]["answers"], ("46", "230"))])]
-    ru = [dict(RU_QUIZ[0], answers=[dict(a, answer=n) for a, n in zip(RU_QUIZ[0]["answers"], ("46", "230"))])]
+    en = [dict(EN_QUIZ[0], answers=[dict(a, answer=n) for a, n in zip(EN_QUIZ[0]["answers"], ("46", "230"), strict=True)])]
+    ru = [dict(RU_QUIZ[0], answers=[dict(a, answer=n) for a, n in zip(RU_QUIZ[0]["answers"], ("46", "230"), strict=True)])]
     assert tr.compare_quiz(en, ru) == []
     ru[0]["answers"][0]["answer"] = " "
     assert any("answer 1: 'answer': the translation is empty" in p for p in tr.compare_quiz(en, ru))

@@ -77,7 +77,7 @@ def compare_quiz(english: list, translated, where: str = "quiz", lang: str = "ru
     out = []
     if len(translated) != len(english):
         out.append(f"{where}: {len(translated)} questions, the English file has {len(english)}")
-    for qi, (en_q, tr_q) in enumerate(zip(english, translated), start=1):
+    for qi, (en_q, tr_q) in enumerate(zip(english, translated, strict=False), start=1):
         qw = f"{where}: question {qi}"
         if not isinstance(tr_q, dict):
             out.append(f"{qw}: expected an object")
@@ -89,7 +89,7 @@ def compare_quiz(english: list, translated, where: str = "quiz", lang: str = "ru
             continue
         if len(tr_a) != len(en_a):
             out.append(f"{qw}: {len(tr_a)} answers, the English question has {len(en_a)}")
-        for ai, (ea, ta) in enumerate(zip(en_a, tr_a), start=1):
+        for ai, (ea, ta) in enumerate(zip(en_a, tr_a, strict=False), start=1):
             if not isinstance(ta, dict):
                 out.append(f"{qw}, answer {ai}: expected an object")
                 continue
@@ -144,7 +144,7 @@ def quiz_inconsistencies(english_path: str | Path, lang: str = "ru",
     path = translation_path(english_path, lang)
     terms = terminology.load() if terms is None else terms
     out = []
-    pairs = zip(_quiz_units(_read(english_path)), _quiz_units(_read(path)))
+    pairs = zip(_quiz_units(_read(english_path)), _quiz_units(_read(path)), strict=False)
     for qi, (en, tr) in enumerate(pairs, start=1):
         out += [f"{path}: question {qi}: {i}" for i in terminology.find_inconsistencies(en, tr, terms)]
     return out
@@ -162,7 +162,7 @@ def compare_glossary(english: list, translated, where: str = "glossary", lang: s
     out = []
     if len(translated) != len(english):
         out.append(f"{where}: {len(translated)} entries, the English file has {len(english)}")
-    for i, (en, tr) in enumerate(zip(english, translated), start=1):
+    for i, (en, tr) in enumerate(zip(english, translated, strict=False), start=1):
         w = f"{where}: entry {i}"
         if not isinstance(tr, dict):
             out.append(f"{w}: expected an object")
@@ -211,7 +211,7 @@ def glossary_inconsistencies(english_path: str | Path, lang: str = "ru",
     path = translation_path(english_path, lang)
     terms = terminology.load() if terms is None else terms
     out = []
-    for i, (en, tr) in enumerate(zip(_read(english_path) or [], _read(path) or []), start=1):
+    for i, (en, tr) in enumerate(zip(_read(english_path) or [], _read(path) or [], strict=False), start=1):
         en_text = "\n".join([str(en.get("term", "")), *map(str, en.get("aliases") or []),
                              str(en.get("definition", ""))])
         tr_text = "\n".join([str(tr.get("term", "")), *map(str, tr.get("aliases") or []),

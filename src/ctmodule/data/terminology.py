@@ -118,7 +118,7 @@ def _rows(text: str, display: str):
     try:
         header = next(reader)
     except StopIteration:
-        raise TerminologyError(display, "the file is empty; expected the header " + ",".join(COLUMNS), 1)
+        raise TerminologyError(display, "the file is empty; expected the header " + ",".join(COLUMNS), 1) from None
     except csv.Error as exc:
         raise TerminologyError(display, f"not valid CSV: {exc}", 1) from None
     if tuple(header) != COLUMNS:
@@ -160,7 +160,7 @@ def problems(path: str | os.PathLike | None = None, *, sources: set[str] | None 
                 out.append(TerminologyError(display, f"expected {len(COLUMNS)} fields, got {len(fields)}",
                                             line, col))
                 continue
-            row = dict(zip(COLUMNS, fields))
+            row = dict(zip(COLUMNS, fields, strict=True))
             bad = False
             for col in COLUMNS:
                 if row[col] != row[col].strip():
@@ -227,7 +227,7 @@ def load(path: str | os.PathLike | None = None, *, sources: set[str] | None = No
     if found:
         raise found[0]
     text = decode_utf8(path.read_bytes(), _display(path)).removeprefix("\ufeff")
-    return [Term(line=line, **dict(zip(COLUMNS, fields))) for line, fields in _rows(text, _display(path))]
+    return [Term(line=line, **dict(zip(COLUMNS, fields, strict=True))) for line, fields in _rows(text, _display(path))]
 
 
 def lookup(terms: list[Term]) -> dict[str, Term]:
