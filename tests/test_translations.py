@@ -172,3 +172,42 @@ def test_the_terminology_check_runs_per_question(tmp_path, terms):
     ru[0]["question"] = "Кто выступает секьюритизирующим актором?"
     (tmp_path / "quizzes" / "ru" / "x.json").write_text(json.dumps(ru, ensure_ascii=False), encoding="utf-8")
     assert tr.quiz_inconsistencies(tmp_path / "quizzes" / "x.json", terms=terms) == []
+
+
+def test_the_command_passes_on_the_module(capsys):
+    from ctmodule.cli import main
+
+    assert main(["check-translations"]) == 0
+    assert "0 problem(s)" in capsys.readouterr().out
+
+
+def test_the_command_names_each_problem_and_fails(tmp_path, capsys):
+    from ctmodule.cli import main
+
+    (tmp_path / "quizzes" / "ru").mkdir(parents=True)
+    (tmp_path / "glossary" / "ru").mkdir(parents=True)
+    (tmp_path / "locales").mkdir()
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "sources.csv").write_text("source_id,type,author,year,title,publisher,url,bib_key,note\n",
+                                                   encoding="utf-8")
+    (tmp_path / "locales" / "terminology.csv").write_text(
+        "en,ru,kind,source_id,note\nAudience,аудитория,concept,,\n", encoding="utf-8")
+    en = [dict(EN_QUIZ[0], question="Which audience?")]
+    (tmp_path / "quizzes" / "a.json").write_text(json.dumps(en), encoding="utf-8")
+    (tmp_path / "quizzes" / "b.json").write_text(json.dumps(en), encoding="utf-8")
+    ru = [dict(RU_QUIZ[0], question="Какие слушатели?")]
+    (tmp_path / "quizzes" / "ru" / "a.json").write_text(json.dumps(ru, ensure_ascii=False), encoding="utf-8")
+    (tmp_path / "glossary" / "g.yml").write_text("- term: Audience\n  definition: Those persuaded.\n",
+                                                 encoding="utf-8")
+    (tmp_path / "glossary" / "ru" / "g.yml").write_text(
+        "- en: Audience\n  term: аудитория\n  definition: Те, кого убеждают.\n", encoding="utf-8")
+    assert main(["check-translations", "--root", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert "quizzes/ru/a.json: question 1: 'audience' (Audience)" in out  # the term is not rendered
+    assert "quizzes/ru/b.json: no translation of b.json" in out
+    assert "2 problem(s) in 4 file(s)" in out
+    # a broken terminology row stops the check and is named
+    (tmp_path / "locales" / "terminology.csv").write_text("en,ru,kind,source_id,note\nAudience,,concept,,\n",
+                                                          encoding="utf-8")
+    assert main(["check-translations", "--root", str(tmp_path)]) == 1
+    assert "terminology.csv:2:ru: must not be empty" in capsys.readouterr().out

@@ -24,6 +24,8 @@ _COMMANDS: dict[str, tuple[str, str]] = {
     "export-grades": ("ctmodule.grading.export", "write a gradebook as Moodle's or Canvas's grade import CSV"),
     "hub-link": ("ctmodule.grading.hub", "print nbgitpuller links that open a chapter or exercise on a JupyterHub"),
     "pdf": ("ctmodule.book.pdf", "build and check the print edition (the book and the instructor's guide as PDF)"),
+    "check-translations": ("ctmodule.book.translations",
+                           "check the terminology and the translated quizzes and glossaries against the English"),
 }
 
 

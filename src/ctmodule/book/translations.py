@@ -17,6 +17,9 @@ sound), naming the file and the question, answer or entry. :func:`quiz_inconsist
 :func:`glossary_inconsistencies` run the terminology check
 (:func:`ctmodule.data.terminology.find_inconsistencies`) unit by unit: a term of the English question
 (with its answers and feedback) or entry whose Russian rendering is not in its translation.
+
+``ctmodule check-translations [--lang ru]`` runs all of it (the terminology table too) and exits
+non-zero on any problem, naming the file and the question or entry.
 """
 
 from __future__ import annotations
@@ -218,3 +221,48 @@ def glossary_inconsistencies(english_path: str | Path, lang: str = "ru",
                              str(tr.get("definition", ""))])
         out += [f"{path}: entry {i}: {x}" for x in terminology.find_inconsistencies(en_text, tr_text, terms)]
     return out
+
+
+# ---------------------------------------------------------------------------
+# the command: ctmodule check-translations
+
+
+def check_all(lang: str = "ru", root: str | Path | None = None) -> tuple[list[str], int]:
+    """Every problem of the terminology and of the ``lang`` quizzes and glossaries; and the files checked.
+
+    A missing translation is reported as a problem too.
+    """
+    root = Path(root) if root is not None else repo_root()
+    table = root / "locales" / "terminology.csv"
+    sources = terminology.source_ids(root)
+    problems = [str(p) for p in terminology.problems(table, sources=sources, display=str(table))]
+    if problems:
+        return problems, 1
+    terms = terminology.load(table, sources=sources)
+    checked = 1
+    for kind, structure, consistency in (("quizzes", quiz_problems, quiz_inconsistencies),
+                                         ("glossary", glossary_problems, glossary_inconsistencies)):
+        for english in english_files(kind, root):
+            checked += 1
+            if kind == "glossary":
+                found = structure(english, lang, terms)
+            else:
+                found = structure(english, lang)
+            problems += found
+            if not found:
+                problems += consistency(english, lang, terms)
+    return problems, checked
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--lang", default="ru", help="language of the translations to check (default: ru)")
+    parser.add_argument("--root", default=None, help="repository root (default: the current repository)")
+
+
+def run(args) -> int:
+    problems, checked = check_all(args.lang, args.root)
+    for p in problems:
+        print(p)
+    print(f"{len(problems)} problem(s) in {checked} file(s): the terminology, "
+          f"quizzes/{args.lang}/ and glossary/{args.lang}/")
+    return 1 if problems else 0
