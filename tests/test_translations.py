@@ -206,6 +206,18 @@ def test_the_command_names_each_problem_and_fails(tmp_path, capsys):
     assert "quizzes/ru/a.json: question 1: 'audience' (Audience)" in out  # the term is not rendered
     assert "quizzes/ru/b.json: no translation of b.json" in out
     assert "2 problem(s) in 4 file(s)" in out
+    # a gettext catalog is checked message by message; fuzzy and untranslated ones are left alone
+    po = tmp_path / "locales" / "ru" / "LC_MESSAGES" / "chapters" / "05.po"
+    po.parent.mkdir(parents=True)
+    po.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+                  '#: ../../chapters/05.ipynb:12\nmsgid "Who is the audience?"\nmsgstr "Кто слушатели?"\n\n'
+                  '#, fuzzy\nmsgid "The audience"\nmsgstr "Публика"\n\n'
+                  'msgid "An audience"\nmsgstr ""\n\n'
+                  'msgid "Audience again"\nmsgstr "Снова аудитория"\n', encoding="utf-8")
+    assert main(["check-translations", "--root", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert f"{po}:6: 'audience' (Audience)" in out
+    assert "3 problem(s) in 5 file(s)" in out
     # a broken terminology row stops the check and is named
     (tmp_path / "locales" / "terminology.csv").write_text("en,ru,kind,source_id,note\nAudience,,concept,,\n",
                                                           encoding="utf-8")

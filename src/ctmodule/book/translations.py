@@ -18,8 +18,10 @@ sound), naming the file and the question, answer or entry. :func:`quiz_inconsist
 (:func:`ctmodule.data.terminology.find_inconsistencies`) unit by unit: a term of the English question
 (with its answers and feedback) or entry whose Russian rendering is not in its translation.
 
-``ctmodule check-translations [--lang ru]`` runs all of it (the terminology table too) and exits
-non-zero on any problem, naming the file and the question or entry.
+:func:`catalog_inconsistencies` does the same for the book's gettext catalogs, message by message.
+``ctmodule check-translations [--lang ru]`` runs all of it (the terminology table, the quizzes, the
+glossaries and any ``locales/<lang>/LC_MESSAGES/*.po``) and exits non-zero on any problem, naming the
+file and the question, entry or line.
 """
 
 from __future__ import annotations
@@ -223,6 +225,31 @@ def glossary_inconsistencies(english_path: str | Path, lang: str = "ru",
     return out
 
 
+def catalog_inconsistencies(po_path: str | Path, terms: list[terminology.Term] | None = None) -> list[str]:
+    """Terminology problems of a gettext catalog (``locales/<lang>/LC_MESSAGES/*.po``), message by message.
+
+    Untranslated and fuzzy messages are left to the catalog check; each translated message is compared
+    with its ``msgid`` and reported as ``file:line: ...`` (the line of its ``msgid``).
+    """
+    from babel.messages.pofile import read_po  # Sphinx's own dependency; imported only when catalogs exist
+
+    po_path = Path(po_path)
+    terms = terminology.load() if terms is None else terms
+    with open(po_path, "rb") as fh:
+        catalog = read_po(fh)
+    out = []
+    for message in catalog:
+        if not message.id or message.fuzzy:
+            continue
+        ids = message.id if isinstance(message.id, (list, tuple)) else [message.id]
+        strings = message.string if isinstance(message.string, (list, tuple)) else [message.string]
+        if not any(strings):
+            continue
+        for x in terminology.find_inconsistencies("\n".join(ids), "\n".join(s for s in strings if s), terms):
+            out.append(f"{po_path}:{message.lineno}: {x}")
+    return out
+
+
 # ---------------------------------------------------------------------------
 # the command: ctmodule check-translations
 
@@ -251,6 +278,9 @@ def check_all(lang: str = "ru", root: str | Path | None = None) -> tuple[list[st
             problems += found
             if not found:
                 problems += consistency(english, lang, terms)
+    for catalog in sorted((root / "locales" / lang / "LC_MESSAGES").rglob("*.po")):
+        checked += 1
+        problems += catalog_inconsistencies(catalog, terms)
     return problems, checked
 
 
@@ -264,5 +294,5 @@ def run(args) -> int:
     for p in problems:
         print(p)
     print(f"{len(problems)} problem(s) in {checked} file(s): the terminology, "
-          f"quizzes/{args.lang}/ and glossary/{args.lang}/")
+          f"quizzes/{args.lang}/, glossary/{args.lang}/ and locales/{args.lang}/LC_MESSAGES/")
     return 1 if problems else 0
