@@ -223,3 +223,13 @@ def test_the_command_names_each_problem_and_fails(tmp_path, capsys):
                                                           encoding="utf-8")
     assert main(["check-translations", "--root", str(tmp_path)]) == 1
     assert "terminology.csv:2:ru: must not be empty" in capsys.readouterr().out
+
+
+@pytest.mark.xfail(strict=True, reason="the English glossary defines one movement twice (Tabligh Jamaat in 06, "
+                                       "Tablighi Jamaat in 07); one Russian rendering makes the merged Russian "
+                                       "glossary refuse the duplicate until the English entries are merged")
+def test_the_russian_glossaries_merge_into_one_glossary():
+    from ctmodule.book import glossary
+
+    entries = glossary.load_entries(ROOT / "glossary" / "ru")
+    assert len(entries) == sum(len(yaml.safe_load(p.read_text(encoding="utf-8"))) for p in GLOSSARIES)
