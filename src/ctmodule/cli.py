@@ -25,6 +25,8 @@ _COMMANDS: dict[str, tuple[str, str]] = {
     "hub-link": ("ctmodule.grading.hub", "print nbgitpuller links that open a chapter or exercise on a JupyterHub"),
     "i18n": ("ctmodule.book.i18n", "the editions in other languages: update and check the message catalogs, build"),
     "pdf": ("ctmodule.book.pdf", "build and check the print edition (the book and the instructor's guide as PDF)"),
+    "check-translations": ("ctmodule.book.translations",
+                           "check the terminology and the translated quizzes and glossaries against the English"),
 }
 
 

@@ -9,7 +9,10 @@
   site (``slides/``) when the build has finished;
 - :mod:`~ctmodule.book.assessment`: the assessment page (rubric, weights, exemplars) read back and
   checked, and the rubric pointers in the exercise masters' hand-marked questions;
-- :mod:`~ctmodule.book.classroom`: the classroom simulations' handouts, and the checks of their pages.
+- :mod:`~ctmodule.book.classroom`: the classroom simulations' handouts, and the checks of their pages;
+- :mod:`~ctmodule.book.translations`: translated quizzes (``quizzes/<chapter>.<lang>.json``) checked
+  against the English files and the terminology (``locales/terminology.csv``), and the catalogs' messages
+  against the terminology.
 
 This part may import :mod:`ctmodule.data`, :mod:`ctmodule.analysis` and :mod:`ctmodule.explorers`,
 never :mod:`ctmodule.grading`.

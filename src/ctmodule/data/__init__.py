@@ -26,6 +26,9 @@ What :func:`load` does with the schema, field by field:
 - a multi-valued reference (``"ctmodule:references"``, e.g. ``source_id = "a;b"``) stays
   a string; :func:`split_refs` and :func:`explode_refs` split it.
 
+The bilingual terminology of the translated editions (``locales/terminology.csv``) is read by
+:mod:`ctmodule.data.terminology`.
+
 A broken table raises :class:`DataError`, whose message names the file, the line
 (as an editor numbers it, header = line 1) and the column.
 """
