@@ -42,17 +42,19 @@ def test_every_glossary_has_a_russian_file():
 
 
 def test_nothing_in_the_russian_folders_lacks_an_english_original():
-    for folder, pattern in (("quizzes", "*.json"), ("glossary", "*.yml")):
-        english = {p.name for p in (ROOT / folder).glob(pattern)}
-        for path in (ROOT / folder / "ru").glob(pattern):
-            assert path.name in english, f"{path}: no English file of that name"
+    english = {p.stem for p in QUIZZES}
+    for path in (ROOT / "quizzes").glob("*.ru.json"):
+        assert path.name.removesuffix(".ru.json") in english, f"{path}: no English quiz of that name"
+    english = {p.name for p in GLOSSARIES}
+    for path in (ROOT / "glossary" / "ru").glob("*.yml"):
+        assert path.name in english, f"{path}: no English file of that name"
 
 
 @pytest.mark.parametrize("path", RU_QUIZZES, ids=lambda p: p.stem)
 def test_russian_quiz_has_the_english_structure(path):
     assert tr.quiz_problems(path) == []
     # and it is a valid quiz in its own right
-    quiz.load(path.stem, ROOT / "quizzes" / "ru")
+    quiz.load(path.stem, ROOT / "quizzes", lang="ru")
 
 
 @pytest.mark.parametrize("path", RU_QUIZZES, ids=lambda p: p.stem)
@@ -166,11 +168,11 @@ def test_the_terminology_check_runs_per_question(tmp_path, terms):
     en = [dict(EN_QUIZ[0], question="Who is the securitising actor?")]
     ru = [dict(RU_QUIZ[0], question="Кто выступает секьюритизирующим субъектом?")]
     (tmp_path / "quizzes" / "x.json").write_text(json.dumps(en), encoding="utf-8")
-    (tmp_path / "quizzes" / "ru" / "x.json").write_text(json.dumps(ru, ensure_ascii=False), encoding="utf-8")
+    (tmp_path / "quizzes" / "x.ru.json").write_text(json.dumps(ru, ensure_ascii=False), encoding="utf-8")
     problems = tr.quiz_inconsistencies(tmp_path / "quizzes" / "x.json", terms=terms)
     assert len(problems) == 1 and "question 1" in problems[0] and "секьюритизирующий актор" in problems[0]
     ru[0]["question"] = "Кто выступает секьюритизирующим актором?"
-    (tmp_path / "quizzes" / "ru" / "x.json").write_text(json.dumps(ru, ensure_ascii=False), encoding="utf-8")
+    (tmp_path / "quizzes" / "x.ru.json").write_text(json.dumps(ru, ensure_ascii=False), encoding="utf-8")
     assert tr.quiz_inconsistencies(tmp_path / "quizzes" / "x.json", terms=terms) == []
 
 
@@ -196,7 +198,7 @@ def test_the_command_names_each_problem_and_fails(tmp_path, capsys):
     (tmp_path / "quizzes" / "a.json").write_text(json.dumps(en), encoding="utf-8")
     (tmp_path / "quizzes" / "b.json").write_text(json.dumps(en), encoding="utf-8")
     ru = [dict(RU_QUIZ[0], question="Какие слушатели?")]
-    (tmp_path / "quizzes" / "ru" / "a.json").write_text(json.dumps(ru, ensure_ascii=False), encoding="utf-8")
+    (tmp_path / "quizzes" / "a.ru.json").write_text(json.dumps(ru, ensure_ascii=False), encoding="utf-8")
     (tmp_path / "glossary" / "g.yml").write_text("- term: Audience\n  definition: Those persuaded.\n",
                                                  encoding="utf-8")
     (tmp_path / "glossary" / "ru" / "g.yml").write_text(

@@ -1,7 +1,7 @@
 """Translated quizzes and glossaries, checked against the English files they translate.
 
 A translation lives beside its source in a folder named for the language:
-``quizzes/<lang>/<chapter>.json`` translates ``quizzes/<chapter>.json`` and
+``quizzes/<chapter>.<lang>.json`` translates ``quizzes/<chapter>.json`` and
 ``glossary/<lang>/<chapter>.yml`` translates ``glossary/<chapter>.yml``.
 
 - A translated **quiz** has the English file's structure exactly: the same questions in the same
@@ -41,8 +41,11 @@ SCRIPTS = {"ru": re.compile(r"[А-Яа-яЁё]"), "kk": re.compile(r"[А-Яа-я
 
 
 def translation_path(english: str | Path, lang: str) -> Path:
-    """``quizzes/ru/x.json`` for ``quizzes/x.json`` (the same for glossaries)."""
+    """``quizzes/x.ru.json`` for ``quizzes/x.json`` (the quiz loader's naming, ctmodule.book.quiz);
+    ``glossary/ru/x.yml`` for ``glossary/x.yml``."""
     english = Path(english)
+    if english.suffix == ".json":
+        return english.with_name(f"{english.stem}.{lang}.json")
     return english.parent / lang / english.name
 
 
@@ -50,7 +53,7 @@ def english_files(kind: str, root: str | Path | None = None) -> list[Path]:
     """The English quiz (``kind="quizzes"``) or glossary (``"glossary"``) files."""
     root = Path(root) if root is not None else repo_root()
     pattern = {"quizzes": "*.json", "glossary": "*.yml"}[kind]
-    return sorted((root / kind).glob(pattern))
+    return sorted(p for p in (root / kind).glob(pattern) if "." not in p.stem)  # not x.ru.json
 
 
 def _read(path: Path):
@@ -294,5 +297,5 @@ def run(args) -> int:
     for p in problems:
         print(p)
     print(f"{len(problems)} problem(s) in {checked} file(s): the terminology, "
-          f"quizzes/{args.lang}/, glossary/{args.lang}/ and locales/{args.lang}/LC_MESSAGES/")
+          f"quizzes/*.{args.lang}.json, glossary/{args.lang}/ and locales/{args.lang}/LC_MESSAGES/")
     return 1 if problems else 0
