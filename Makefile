@@ -111,7 +111,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	PYTHONPATH=$(IMPORTS_SRC) $(BIN)/lint-imports --no-cache --config pyproject.toml
 
-unit: $(STAMP)
+unit: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m pytest -n $(JOBS) -m "not browser" tests
 
 nbval: $(STAMP)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import doctest
+import math
 
 import pandas as pd
 import pytest
@@ -310,3 +311,39 @@ def test_real_data_works_with_the_helpers():
     assert not cs.information_controls(measures).empty
     t = cs.timeline_table(cases, measures)
     assert len(t) == len(cases) + len(measures)
+
+
+# --------------------------------------------------------------------------- exercises 3 and 6
+
+
+def test_for_country_keeps_one_country_and_works_without_the_column(cases):
+    assert len(cs.for_country(cases)) == len(cases)
+    mixed = cases.assign(country=["KAZ", "TJK", "kaz"])
+    assert list(cs.for_country(mixed)["case_id"]) == ["c-ban", "c-travel"]
+    assert list(cs.for_country(mixed, "TJK")["case_id"]) == ["c-pros"]
+
+
+def test_referent_share_by_rule_and_confidence(cases):
+    table = cases.assign(confidence=["confirmed", "confirmed", "unconfirmed"])
+    assert cs.referent_share(table, r"\bstate\b") == pytest.approx(2 / 3)
+    assert cs.referent_share(table, r"\bstate\b", confidence="confirmed") == pytest.approx(1 / 2)
+    assert cs.referent_share(table, "harmony|state") == pytest.approx(1.0)
+    other = table.assign(country=["UZB", "KAZ", "KAZ"])
+    assert cs.referent_share(other, r"\bstate\b") == pytest.approx(1 / 2)
+    assert cs.referent_share(other, r"\bstate\b", country=None) == pytest.approx(2 / 3)
+    assert math.isnan(cs.referent_share(table, "state", confidence="partial"))
+    assert cs.matches_gained(table, "the state", "state|harmony") == ["c-pros"]
+    with pytest.raises(KeyError, match="confidence"):
+        cs.referent_share(cases, "state")
+
+
+def test_measures_before_respects_precision():
+    measures = pd.DataFrame(
+        {"measure_id": ["m-day", "m-month", "m-year", "m-late"], "date": ["2016-06-04", "2016-05", "2016", "2016-07"]}
+    )
+    status = cs.measures_before(measures, "2016-06-05").set_index("measure_id")["status"].to_dict()
+    assert status == {"m-day": "before", "m-month": "before", "m-year": "uncertain", "m-late": "after"}
+    assert cs.measures_before(measures, "2016-06").set_index("measure_id").loc["m-day", "status"] == "uncertain"
+    bad = measures.assign(date=["2016-06-04", "2016-14", "2016", "2016-07"])
+    with pytest.raises(ValueError, match=r"row 3 \(m-month\), column date"):
+        cs.measures_before(bad, "2016-06-05")

@@ -92,6 +92,18 @@ def test_template_sections(chapter):
     assert re.search(r"time to learn", text, re.I), f"{stem}: no time estimate"
 
 
+def test_references_are_numbered_for_their_chapter(chapter):
+    """Each chapter's reference list filters to its own citations and prefixes its labels with its
+    number (C5-1, C5-2 ...), so that the labels of two chapters never collide in the print edition."""
+    path, nb = chapter
+    blocks = re.findall(r"^```\{bibliography\}\n(.*?)^```", markdown(nb), re.S | re.M)
+    assert len(blocks) == 1, f"{path.stem}: {len(blocks)} bibliography directives (one expected)"
+    options = dict(re.findall(r"^:([a-z]+):\s*(.*)$", blocks[0], re.M))
+    assert options.get("filter") == "docname in docnames", f"{path.stem}: {options}"
+    want = f"C{int(path.stem[:2])}-"
+    assert options.get("labelprefix") == want, f"{path.stem}: labelprefix {options.get('labelprefix')!r}, not {want!r}"
+
+
 def test_learning_outcomes(chapter):
     path, nb = chapter
     overview = re.search(r"^## Overview\n(.*?)^## ", markdown(nb), re.S | re.M).group(1)

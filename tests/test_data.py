@@ -274,3 +274,21 @@ def test_dates_doctests():
 
     failures, tried = doctest.testmod(dates)
     assert tried > 0 and failures == 0
+
+
+def test_the_data_card_gives_each_table_its_row_count():
+    """data/README.md's table of tables states each table's rows; the count follows the data."""
+    import re
+
+    import pandas as pd
+
+    from ctmodule.paths import repo_root
+
+    data = repo_root() / "data"
+    card = (data / "README.md").read_text(encoding="utf-8")
+    stated = {name: int(rows) for name, rows in re.findall(r"^\| `([a-z_]+\.csv)` \| (\d+) \|", card, re.M)}
+    tables = sorted(p.name for p in data.glob("*.csv"))
+    assert sorted(stated) == tables, f"data/README.md lists {sorted(stated)}, the folder holds {tables}"
+    wrong = {name: (rows, len(pd.read_csv(data / name))) for name, rows in stated.items()
+             if rows != len(pd.read_csv(data / name))}
+    assert not wrong, "data/README.md: row counts (stated, actual) out of date: " + repr(wrong)

@@ -157,3 +157,36 @@ def test_real_data_if_present():
     m = d.similarity_matrix(grid)
     assert ((m.fillna(0) >= 0) & (m.fillna(0) <= 1)).all().all()
     assert all(m.loc[i, i] == 1.0 for i in m.index)
+
+
+# --------------------------------------------------------------------------- re-weighting (exercise 2)
+
+
+def test_weighted_similarity_reduces_to_similarity_and_drops_zero_weights(de):
+    grid = d.element_grid(de, numeric=True)
+    a, b = list(grid.index)[:2]
+    for method in d.METHODS:
+        assert d.weighted_similarity(grid, a, b, method=method) == pytest.approx(d.similarity(grid, a, b, method=method))
+        assert d.weighted_similarity(grid, a, b, {c: 2 for c in grid.columns}, method=method) == pytest.approx(
+            d.similarity(grid, a, b, method=method)
+        )
+    dropped = grid.columns[0]
+    assert d.weighted_similarity(grid, a, b, {dropped: 0}) == pytest.approx(
+        d.similarity(grid.drop(columns=dropped), a, b)
+    )
+    with pytest.raises(KeyError, match="not in the grid"):
+        d.weighted_similarity(grid, a, b, {"no_such_element": 1})
+    with pytest.raises(ValueError, match="negative"):
+        d.weighted_similarity(grid, a, b, {dropped: -1})
+
+
+def test_rank_swaps_reports_strict_reversals_only():
+    grid = pd.DataFrame(
+        {"e1": [1.0, 1.0, 0.0, 1.0], "e2": [1.0, 0.0, 1.0, 0.0], "e3": [1.0, 0.0, 1.0, 1.0]},
+        index=pd.Index(["t", "x", "y", "z"], name="definition_id"),
+    )
+    # equal weights: x 1/3, y 2/3, z 2/3; with e1 weighing 3: x 3/5, y 2/5, z 4/5
+    assert d.rank_swaps(grid, "t", {"e1": 3}) == [("x", "y")]
+    assert d.rank_swaps(grid, "t", {}) == []
+    with pytest.raises(KeyError):
+        d.rank_swaps(grid, "nobody", {"e1": 3})

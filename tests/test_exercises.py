@@ -220,9 +220,9 @@ def test_broken_solution_fails_nbval(tmp_path):
     ex01 = load_nb(master_path("ex01-instruments"))
     ex04 = load_nb(master_path("ex04-security-council"))
     broken01, cell01 = _break(
-        ex01, "q5", 'float((universal["kazakhstan_party"] == "yes").mean())', "0.5"
+        ex01, "q4", 'float((universal["kazakhstan_party"] == "yes").mean())', "0.5"
     )
-    broken04, cell04 = _break(ex04, "q4", 'when["ev-40"]).days)', 'when["ev-40"]).days) + 1')
+    broken04, cell04 = _break(ex04, "q4", 'events["year"].isin(years)', 'events["year"].isin(years[:1])')
     (tmp_path / "intact01.ipynb").write_text(json.dumps(ex01), encoding="utf-8")
     (tmp_path / "broken01.ipynb").write_text(json.dumps(broken01), encoding="utf-8")
     (tmp_path / "broken04.ipynb").write_text(json.dumps(broken04), encoding="utf-8")
@@ -325,3 +325,43 @@ def test_autograder_environment_lists_what_the_notebook_imports(ex_id):
     required = {str(r).split("=")[0].split("<")[0].split(">")[0].strip() for r in config.get("requirements") or []}
     missing = sorted(imported - provided - required)
     assert not missing, f"{ex_id}: add {missing} to requirements: in the ASSIGNMENT CONFIG"
+
+
+def _master_points(ex_id: str) -> tuple[list[str], float, list[str], float]:
+    """(autograded question names, their points, hand-graded names, their points) from the master's
+    ``# BEGIN QUESTION`` cells, as ``otter assign`` reads them."""
+    nb = json.loads(master_path(ex_id).read_text(encoding="utf-8"))
+    auto, manual = {}, {}
+    for cell in nb["cells"]:
+        source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        if cell["cell_type"] == "raw" and source.startswith("# BEGIN QUESTION"):
+            config = yaml.safe_load(source.split("\n", 1)[1])
+            points = config.get("points", 0)
+            points = sum(points) if isinstance(points, list) else float(points)
+            (manual if config.get("manual") else auto)[config["name"]] = points
+    return list(auto), sum(auto.values()), list(manual), sum(manual.values())
+
+
+def _num(x: float) -> str:
+    return f"{x:g}"
+
+
+def _span(names: list[str]) -> str:
+    return f"{names[0]}-{names[-1]}" if len(names) > 1 else names[0]
+
+
+@pytest.mark.parametrize("ex_id", EXPECTED_IDS)
+def test_readme_and_guide_give_the_masters_points(ex_id):
+    """exercises/README.md (questions and points) and the instructor's guide (points) follow the masters."""
+    auto, auto_pts, manual, manual_pts = _master_points(ex_id)
+    readme = (EXERCISES / "README.md").read_text(encoding="utf-8")
+    row = re.search(rf"^\| `{ex_id}`.*$", readme, re.M)
+    assert row, f"exercises/README.md has no row for {ex_id}"
+    want = f"| {_span(auto)}, {_num(auto_pts)} pts | {_span(manual)}, {_num(manual_pts)} pts |"
+    assert want in row.group(0), f"exercises/README.md, {ex_id}: expected '{want}' in\n{row.group(0)}"
+    guide = (ROOT / "appendix" / "instructor-guide.md").read_text(encoding="utf-8")
+    stated = re.findall(rf"`{ex_id}` \(\d+ min; (\d+(?:\.\d+)?) \+ (\d+(?:\.\d+)?)\)", guide)
+    assert stated, f"the guide's planning table gives no points for {ex_id}"
+    for a, m in stated:
+        assert (float(a), float(m)) == (auto_pts, manual_pts), \
+            f"guide: {ex_id} ({a} + {m}), the master gives {_num(auto_pts)} + {_num(manual_pts)}"

@@ -315,3 +315,45 @@ def test_html_table_keeps_long_text_and_drops_index():
 def test_domain_colours_are_distinct_for_ten_domains():
     colours = ins._domain_colours([f"d{i}" for i in range(10)])
     assert len(set(colours.values())) == 10
+
+
+# --------------------------------------------------------------------------- joining lags (exercise 1)
+
+
+def _lag_table(rows):
+    return pd.DataFrame(rows, columns=["instrument_id", "scope", "adopted_date", "kazakhstan_party", "kazakhstan_date"])
+
+
+def test_joining_lags_count_from_independence_and_skip_unknown_dates():
+    table = _lag_table([
+        ("u-old", "universal", "1970-01-01", "yes", "2001-12-16"),  # counted from 1991-12-16: 10 years
+        ("u-new", "universal", "2000-01-01", "yes", "2002-01-01"),  # 2 years
+        ("r-1", "regional", "2000-01-01", "yes", "2001-01"),  # month precision: from 2001-01-01
+        ("u-none", "universal", "2000-01-01", "yes", None),  # party, but no date: left out
+        ("u-no", "universal", "2000-01-01", "no", "2005-01-01"),  # not a party: left out
+    ])
+    lags = ins.joining_lags(table).set_index("instrument_id")
+    assert list(lags.index) == ["u-old", "u-new", "r-1"]
+    assert lags.loc["u-old", "lag_years"] == pytest.approx(3653 / 365.25)
+    assert lags.loc["u-old", "decade"] == 1970
+    assert lags.loc["r-1", "lag_years"] == pytest.approx(366 / 365.25)
+    # without the independence floor the old treaty looks 32 years slow
+    raw = ins.joining_lags(table, since=None).set_index("instrument_id")
+    assert raw.loc["u-old", "lag_years"] > 31
+    medians = ins.median_lag(table)
+    assert list(medians.index) == ["regional", "universal"]
+    assert medians["universal"] == pytest.approx((3653 / 365.25 + 731 / 365.25) / 2)
+    assert list(ins.median_lag(table, "decade").index) == [2000, 1970]
+
+
+def test_joining_lags_name_the_row_of_a_bad_date():
+    table = _lag_table([("u-1", "universal", "1970-13-01", "yes", "2001-12-16")])
+    with pytest.raises(ValueError, match=r"row 2 \(u-1\)"):
+        ins.joining_lags(table)
+    with pytest.raises(KeyError, match="kazakhstan_date"):
+        ins.joining_lags(table.drop(columns="kazakhstan_date"))
+
+
+def test_joining_lags_on_the_real_data():
+    medians = ins.median_lag(pd.read_csv(data_dir() / "instruments.csv"))
+    assert medians.index[0] == "regional" and medians["regional"] < medians["universal"]

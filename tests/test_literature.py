@@ -316,9 +316,6 @@ def test_academic_share_counts_the_type_column():
         academic_share([])
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14 item 6 is open: after the regional, record and claims "
-                   "chapters added news and official sources, 86 of 337 sources are academic (25.5 %); about "
-                   "22 more verified academic works are needed. Strict: passes once the share is met")
 def test_academic_sources_are_at_least_30_percent():
     rows = _sources()
     share = academic_share(rows)

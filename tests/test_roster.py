@@ -252,6 +252,7 @@ def test_hub_link_for_chapter_and_exercise(tmp_path):
     assert (parts.scheme, parts.netloc, parts.path) == ("https", "hub.example.edu", "/hub/user-redirect/git-pull")
     q = parse_qs(parts.query)
     assert q == {"repo": ["https://git.example.edu/course/ctmodule.git"], "branch": ["main"],
+                 "targetpath": ["ctmodule"],  # nbgitpuller's default would be "ctmodule.git"
                  "urlpath": ["lab/tree/ctmodule/chapters/03-comparing-definitions.ipynb"]}
     assert hub.resolve_target("ex01", tmp_path) == "exercises/ex01-instruments/ex01-instruments.ipynb"
     assert hub.resolve_target("ex01-instruments", tmp_path) == hub.resolve_target("ex01", tmp_path)

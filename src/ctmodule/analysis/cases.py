@@ -599,3 +599,83 @@ def referents_figure(cases: pd.DataFrame, themes: Mapping[str, Iterable[str]] | 
         f"What the {len(cases)} cases say is threatened (referent objects, grouped)",
         "Number of cases naming the theme (a case can name several)",
     )
+
+
+# --------------------------------------------------------------------------- exercises 3 and 6
+
+
+def for_country(table: pd.DataFrame, country: str = "KAZ") -> pd.DataFrame:
+    """The rows of one country (``country`` column, ISO 3166 alpha-3), or the whole table if it has
+    no ``country`` column (the tables first held Kazakhstan only). The index is reset."""
+    if "country" not in table.columns:
+        return table.reset_index(drop=True)
+    return table[_text(table["country"]).str.strip().str.upper() == country.upper()].reset_index(drop=True)
+
+
+def referent_share(
+    cases: pd.DataFrame,
+    pattern: str = r"state security",
+    *,
+    confidence: str | Iterable[str] | None = None,
+    country: str | None = "KAZ",
+) -> float:
+    """Share of cases whose ``referent_object`` matches ``pattern`` (a regular expression, any case).
+
+    ``confidence`` keeps only cases with that confidence mark (or marks); ``country`` keeps one
+    country's cases where the table has a ``country`` column (``None``: all rows). NaN when no
+    case is left.
+    """
+    _require(cases, ["referent_object", "confidence"], "cases")
+    data = for_country(cases, country) if country else cases
+    if confidence is not None:
+        marks = {confidence} if isinstance(confidence, str) else set(confidence)
+        data = data[_text(data["confidence"]).isin(marks)]
+    if data.empty:
+        return float("nan")
+    hits = _text(data["referent_object"]).str.contains(pattern, case=False, regex=True)
+    return float(hits.mean())
+
+
+def matches_gained(cases: pd.DataFrame, narrow: str, broad: str, *, country: str | None = "KAZ") -> list[str]:
+    """The ``case_id`` values (table order) that the ``broad`` pattern adds to the ``narrow`` one."""
+    _require(cases, ["case_id", "referent_object"], "cases")
+    data = for_country(cases, country) if country else cases
+    text = _text(data["referent_object"])
+    gained = text.str.contains(broad, case=False, regex=True) & ~text.str.contains(narrow, case=False, regex=True)
+    return list(data.loc[gained, "case_id"])
+
+
+def measures_before(measures: pd.DataFrame, date: str, *, date_column: str = "date") -> pd.DataFrame:
+    """Place each measure before, after or around a date, at the precision of both (exercise 6).
+
+    ``status`` is ``before`` when the measure's last possible day is earlier than the first
+    possible day of ``date``, ``after`` when its first possible day is later than the last
+    possible day of ``date``, and ``uncertain`` otherwise (a measure known only to the year
+    2016 cannot be placed against June 2016). Returns ``measure_id``, ``date`` and ``status``
+    in the table's order.
+    """
+    from ctmodule.data.dates import parse_partial_date
+
+    _require(measures, ["measure_id", date_column], "measures")
+
+    def bounds(text: str, where: str):
+        try:
+            first, precision = parse_partial_date(str(text).strip().split("/")[0])
+        except ValueError as exc:
+            raise ValueError(f"{where}: {exc}") from exc
+        start = pd.Timestamp(first)
+        if precision == "year":
+            end = pd.Timestamp(first.year, 12, 31)
+        elif precision == "month":
+            end = start + pd.offsets.MonthEnd(0)
+        else:
+            end = start
+        return start, end
+
+    ref_start, ref_end = bounds(date, "reference date")
+    rows = []
+    for index, row in measures.reset_index(drop=True).iterrows():
+        start, end = bounds(row[date_column], f"measures row {index + 2} ({row['measure_id']}), column {date_column}")
+        status = "before" if end < ref_start else "after" if start > ref_end else "uncertain"
+        rows.append({"measure_id": row["measure_id"], "date": row[date_column], "status": status})
+    return pd.DataFrame(rows, columns=["measure_id", "date", "status"])

@@ -420,3 +420,57 @@ def plot_similarity_matrix(
     if title:
         ax.set_title(title, fontsize=10, loc="left")
     return fig
+
+
+def weighted_similarity(grid, a, b, weights=None, *, method: str = "jaccard") -> float:
+    """:func:`similarity` with a weight per element (exercise 2: re-weighting the score).
+
+    ``weights`` maps element ids (columns of ``grid``) to non-negative numbers; elements it
+    does not name weigh 1, and ``None`` gives :func:`similarity`. The Jaccard score becomes
+    ``sum(w * min(a, b)) / sum(w * max(a, b))`` and the agreement score the weighted mean of
+    ``1 - |a - b|``. A weight of 0 leaves the element out.
+    """
+    import pandas as pd
+
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, not {method!r}")
+    weights = dict(weights or {})
+    unknown = sorted(set(weights) - set(grid.columns))
+    if unknown:
+        raise KeyError(f"weights name elements that are not in the grid: {unknown}")
+    if any(float(w) < 0 for w in weights.values()):
+        raise ValueError("weights must not be negative")
+    row_a, row_b = _pair(grid, a, b)
+    w = pd.Series([float(weights.get(e, 1.0)) for e in row_a.index], index=row_a.index)
+    if w.sum() == 0:
+        return float("nan")
+    if method == "agreement":
+        return float((w * (1 - (row_a - row_b).abs())).sum() / w.sum())
+    lower = (w * row_a.where(row_a <= row_b, row_b)).sum()
+    upper = (w * row_a.where(row_a >= row_b, row_b)).sum()
+    return 1.0 if upper == 0 else float(lower / upper)
+
+
+def rank_swaps(
+    grid, target, weights, *, base_weights=None, method: str = "jaccard", digits: int = 9
+) -> list[tuple[str, str]]:
+    """The pairs of definitions whose order of similarity to ``target`` reverses when re-weighted.
+
+    Each other definition is scored against ``target`` with ``base_weights`` (default: all 1)
+    and with ``weights``. A pair ``(x, y)`` is reported when one is strictly more similar than
+    the other under the first weighting and strictly less under the second; ties on either side
+    do not count (scores are rounded to ``digits`` decimals first, so that scores equal on paper
+    but not in floating point count as ties). Pairs are written in alphabetical order, and the
+    list is sorted.
+    """
+    others = [d for d in grid.index if d != target]
+    if target not in grid.index:
+        raise KeyError(f"unknown definition: {target!r}")
+    before = {d: round(weighted_similarity(grid, target, d, base_weights, method=method), digits) for d in others}
+    after = {d: round(weighted_similarity(grid, target, d, weights, method=method), digits) for d in others}
+    swaps = []
+    for i, x in enumerate(others):
+        for y in others[i + 1:]:
+            if (before[x] - before[y]) * (after[x] - after[y]) < 0:
+                swaps.append(tuple(sorted((str(x), str(y)))))
+    return sorted(swaps)

@@ -423,3 +423,54 @@ def plot_kazakhstan_status(df: pd.DataFrame):
     ax.legend(title="Kazakhstan", frameon=False, fontsize=8, title_fontsize=9, loc="upper left",
               bbox_to_anchor=(1.0, 1.0))
     return fig
+
+
+#: The day Kazakhstan declared independence: it could not join a treaty before it.
+KZ_INDEPENDENCE = "1991-12-16"
+
+
+def joining_lags(df: pd.DataFrame, *, since: str | None = KZ_INDEPENDENCE) -> pd.DataFrame:
+    """How long Kazakhstan took to join each instrument it is recorded as a party to (exercise 1).
+
+    One row per instrument with ``kazakhstan_party == "yes"`` and a ``kazakhstan_date``:
+    ``start`` is the adoption date or, with ``since`` (by default independence, 16 December
+    1991), the later of the two, because a state cannot join a treaty before it exists;
+    ``lag_years`` is the time from ``start`` to ``kazakhstan_date`` in years of 365.25 days.
+    A date given to the month or year counts from the first day of its period (an estimate,
+    never a day the data does not have). ``decade`` is the decade of adoption (1960, 1970, ...).
+    Instruments without a joining date are left out: the table does not say when.
+    """
+    from ctmodule.data.dates import parse_partial_date
+
+    for column in ("instrument_id", "scope", "adopted_date", "kazakhstan_party", "kazakhstan_date"):
+        if column not in df.columns:
+            raise KeyError(f"the instruments table lacks the column {column!r}")
+    rows = []
+    floor = pd.Timestamp(parse_partial_date(since)[0]) if since else None
+    for index, row in df.iterrows():
+        if str(row["kazakhstan_party"]).strip() != "yes" or pd.isna(row["kazakhstan_date"]):
+            continue
+        try:
+            adopted = pd.Timestamp(parse_partial_date(str(row["adopted_date"]).strip())[0])
+            joined = pd.Timestamp(parse_partial_date(str(row["kazakhstan_date"]).strip())[0])
+        except ValueError as exc:
+            raise ValueError(f"instruments row {index + 2} ({row['instrument_id']}): {exc}") from exc
+        start = max(adopted, floor) if floor is not None else adopted
+        rows.append({
+            "instrument_id": row["instrument_id"],
+            "scope": row["scope"],
+            "decade": adopted.year // 10 * 10,
+            "start": start,
+            "joined": joined,
+            "lag_years": (joined - start).days / 365.25,
+        })
+    columns = ["instrument_id", "scope", "decade", "start", "joined", "lag_years"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def median_lag(df: pd.DataFrame, by: str = "scope", *, since: str | None = KZ_INDEPENDENCE) -> pd.Series:
+    """Median of :func:`joining_lags` by ``scope`` or ``decade``, shortest first (ties by name)."""
+    lags = joining_lags(df, since=since)
+    medians = lags.groupby(by)["lag_years"].median()
+    order = sorted(medians.index, key=lambda k: (medians[k], str(k)))
+    return medians.loc[order].rename("median_lag_years")

@@ -1,11 +1,14 @@
 """``ctmodule hub-link``: the nbgitpuller link that puts this repository in a student's JupyterHub server.
 
-A link has the form ``<hub>/hub/user-redirect/git-pull?repo=<git URL>&branch=<branch>&urlpath=<path>``:
-the hub logs the student in, starts their server, and nbgitpuller clones the repository into a folder
-named after it (the last part of the URL without ``.git``), or, on a later click, merges upstream
-changes into it, keeping the student's own edits (a file the student changed keeps the student's
-version). ``urlpath`` then opens the chapter or the exercise notebook (in JupyterLab, or with
-``--ui notebook`` in the classic notebook).
+A link has the form
+``<hub>/hub/user-redirect/git-pull?repo=<git URL>&branch=<branch>&targetpath=<folder>&urlpath=<path>``:
+the hub logs the student in, starts their server, and nbgitpuller clones the repository into the
+folder ``targetpath`` of the student's home (the last part of the URL without ``.git``), or, on a later
+click, merges upstream changes into it, keeping the student's own edits (``git merge -Xours``: where
+both changed the same lines, the student's version wins). ``targetpath`` is always given: nbgitpuller's
+own default is the last part of the URL *with* ``.git`` (``ctmodule.git``), which ``urlpath`` would
+have to repeat. ``urlpath`` then opens the chapter or the exercise notebook (in JupyterLab, or with
+``--ui notebook`` in the classic notebook). ``tests/test_hub.py`` follows such a link on a real hub.
 
 ``TARGET`` is a chapter (``3``, ``03``, or a path such as ``chapters/03-definitions.ipynb``) or an
 exercise id (a folder of ``exercises/``); the file must exist in the repository.
@@ -57,9 +60,13 @@ def hub_link(hub: str, repo: str, path: str, branch: str = "main", ui: str = "la
     base = hub.rstrip("/")
     if base.endswith("/hub"):
         base = base[:-4]
-    rel = f"{repo_dir_name(repo)}/{path}"
+    folder = repo_dir_name(repo)
+    if not folder or folder in (".", ".."):
+        raise ValueError(f"cannot name a folder after the repository address {repo!r}")
+    rel = f"{folder}/{path}"
     urlpath = f"lab/tree/{rel}" if ui == "lab" else f"tree/{rel}"
-    query = urlencode({"repo": repo, "branch": branch, "urlpath": urlpath}, quote_via=quote, safe="/")
+    query = urlencode({"repo": repo, "branch": branch, "targetpath": folder, "urlpath": urlpath},
+                      quote_via=quote, safe="/")
     return f"{base}/hub/user-redirect/git-pull?{query}"
 
 
