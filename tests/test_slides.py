@@ -3,7 +3,7 @@
 A built chapter page is stood in for by a page made from the chapter notebook's own markdown, in
 the shape Sphinx writes (one ``<section>`` per heading, ``{glue:figure}`` as a ``<figure>`` with
 its image, alt text and caption), so every real chapter and its real quiz go through the
-generator. The browser tests (tests/browser/test_slides.py) walk the decks of a real build.
+generator. The browser tests (tests/browser/test_slide_decks.py) walk the decks of a real build.
 """
 
 from __future__ import annotations

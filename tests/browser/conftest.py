@@ -42,7 +42,7 @@ VIEWPORT = {"width": 1280, "height": 800}
 # Folders of the site that hold assets, not pages.
 ASSET_DIRS = {"_static", "_sources", "_images", "_downloads", ".doctrees", "_vendor"}
 # Folders of pages that are not the book's: the chapters' slide decks (reveal.js, written after
-# the Sphinx build by ctmodule.book.slides; tests/browser/test_slides.py tests them).
+# the Sphinx build by ctmodule.book.slides; tests/browser/test_slide_decks.py tests them).
 DECK_DIRS = {"slides"}
 # Pages Sphinx generates besides the book's own.
 GENERATED_PAGES = {"genindex.html", "search.html", "py-modindex.html"}
