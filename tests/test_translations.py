@@ -164,7 +164,7 @@ def test_glossary_comparison_names_the_entry():
 
 
 def test_the_terminology_check_runs_per_question(tmp_path, terms):
-    (tmp_path / "quizzes" / "ru").mkdir(parents=True)
+    (tmp_path / "quizzes").mkdir(parents=True)
     en = [dict(EN_QUIZ[0], question="Who is the securitising actor?")]
     ru = [dict(RU_QUIZ[0], question="Кто выступает секьюритизирующим субъектом?")]
     (tmp_path / "quizzes" / "x.json").write_text(json.dumps(en), encoding="utf-8")
@@ -195,7 +195,7 @@ def test_the_command_passes_on_the_module(capsys):
 def test_the_command_names_each_problem_and_fails(tmp_path, capsys):
     from ctmodule.cli import main
 
-    (tmp_path / "quizzes" / "ru").mkdir(parents=True)
+    (tmp_path / "quizzes").mkdir(parents=True)
     (tmp_path / "glossary" / "ru").mkdir(parents=True)
     (tmp_path / "locales").mkdir()
     (tmp_path / "data").mkdir()
@@ -215,7 +215,7 @@ def test_the_command_names_each_problem_and_fails(tmp_path, capsys):
     assert main(["check-translations", "--root", str(tmp_path)]) == 1
     out = capsys.readouterr().out
     assert "a.ru.json: question 1: 'audience' (Audience)" in out  # the term is not rendered
-    assert "quizzes/ru/b.json: no translation of b.json" in out
+    assert "quizzes/b.ru.json: no translation of b.json" in out
     assert "2 problem(s) in 4 file(s)" in out
     # a gettext catalog is checked message by message; fuzzy and untranslated ones are left alone
     po = tmp_path / "locales" / "ru" / "LC_MESSAGES" / "chapters" / "05.po"
