@@ -759,15 +759,17 @@ def build_decks(root: str | Path, site: str | Path, docnames=None, *, book_title
     return written
 
 
-def index_markdown(root: str | Path, docnames=None) -> str:
+def index_markdown(root: str | Path, docnames=None, *, up: str = "..") -> str:
     """The list of decks for the book's slides page (MyST with raw HTML links: the decks are
-    written after Sphinx has read the pages, so they are not documents it could link to)."""
+    written after Sphinx has read the pages, so they are not documents it could link to). ``up``
+    leads from the page's folder to the site holding the decks (``../..`` from an edition in
+    another language, whose pages link to the English decks)."""
     root = Path(root)
     stems = chapter_stems(root, docnames)
     lines = ['<ol class="ctmodule-slides">']
     for stem in stems:
         title = read_outline(root / CHAPTERS_DIR / f"{stem}.ipynb").title
-        lines.append(f'<li><a href="../{SLIDES_DIR}/{stem}.html">{_esc(title)}</a></li>')
+        lines.append(f'<li><a href="{up}/{SLIDES_DIR}/{stem}.html">{_esc(title)}</a></li>')
     lines.append("</ol>")
     return "\n".join(lines) + "\n"
 
@@ -784,8 +786,15 @@ def _book_title(app) -> str:
     return ""
 
 
+def is_other_edition(language) -> bool:
+    """Whether a build is an edition in another language than the English the decks are made in."""
+    return bool(language) and str(language).split("_")[0] != "en"
+
+
 def _on_build_finished(app, exception) -> None:
-    if exception is not None or app.builder.format != "html":
+    # The decks are made from the English pages (their section names are the template's); an
+    # edition in another language links to them (index_markdown's ``up``) until they are translated.
+    if exception is not None or app.builder.format != "html" or is_other_edition(app.config.language):
         return
     from sphinx.errors import ExtensionError
     from sphinx.util import logging

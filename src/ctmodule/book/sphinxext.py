@@ -53,11 +53,11 @@ def _data_dictionary(root: Path, env) -> str:
 
 
 def _slides(root: Path, env) -> str:
-    from ctmodule.book.slides import CHAPTERS_DIR, chapter_stems, index_markdown
+    from ctmodule.book.slides import CHAPTERS_DIR, chapter_stems, index_markdown, is_other_edition
 
     for stem in chapter_stems(root, env.found_docs):  # the list shows each chapter's title
         env.note_dependency(str(root / CHAPTERS_DIR / f"{stem}.ipynb"))
-    return index_markdown(root, env.found_docs)
+    return index_markdown(root, env.found_docs, up="../.." if is_other_edition(env.config.language) else "..")
 def _chapters(root: Path) -> list[Path]:
     return sorted((root / "chapters").glob("[0-9][0-9]-*.ipynb"))
 
