@@ -236,9 +236,6 @@ def test_the_command_names_each_problem_and_fails(tmp_path, capsys):
     assert "terminology.csv:2:ru: must not be empty" in capsys.readouterr().out
 
 
-@pytest.mark.xfail(strict=True, reason="the English glossary defines one movement twice (Tabligh Jamaat in 06, "
-                                       "Tablighi Jamaat in 07); one Russian rendering makes the merged Russian "
-                                       "glossary refuse the duplicate until the English entries are merged")
 def test_the_russian_glossaries_merge_into_one_glossary():
     from ctmodule.book import glossary
 
