@@ -446,3 +446,32 @@ def test_an_edition_is_rebuilt_only_when_an_input_changed(tmp_path, monkeypatch)
     monkeypatch.setattr(i18n, "sphinx_build", fake_build)
     write(tmp_path / "chapters/01-x.md", "# New\n")  # back to the inputs of a build that passed...
     assert not i18n.build_edition(tmp_path, "ru")["up_to_date"]  # ...but the failed one cleared the stamp
+
+
+def test_relink_citations_gives_unique_ids_and_true_back_links():
+    """A translated paragraph's citations can repeat ids; the reference list must link back to the
+    citations the page holds, each once."""
+    from docutils import nodes
+    from docutils.frontend import get_default_settings
+    from docutils.parsers.rst import Parser
+    from docutils.utils import new_document
+
+    doc = new_document("page", get_default_settings(Parser))
+    para = nodes.paragraph()
+    cites = []
+    for ids, targets in ((["id1"], ["e1"]), (["id1"], ["e1", "e2"]), ([], ["e2"])):
+        span = nodes.inline(classes=["bibtex-citation"], ids=list(ids))
+        for t in targets:
+            span += nodes.reference(refid=t, text=t)
+        para += span
+        cites.append(span)
+    doc += para
+    doc.ids.update({"id1": cites[0]})
+    for name in ("e1", "e2"):
+        doc += nodes.citation(ids=[name], backrefs=["gone"])
+    assert i18n.relink_citations(doc) == 2
+    ids = [c["ids"][0] for c in cites]
+    assert len(set(ids)) == 3, ids
+    e1, e2 = list(doc.findall(nodes.citation))
+    assert e1["backrefs"] == [ids[0], ids[1]] and e2["backrefs"] == [ids[1], ids[2]]
+    assert i18n.relink_citations(doc) == 0  # idempotent

@@ -646,8 +646,54 @@ def _write_css(app, exception) -> None:
         target.write_text(text, encoding="utf-8")
 
 
+def relink_citations(doctree) -> int:
+    """Give each in-text citation a unique id and each reference-list entry the back-links to them.
+
+    Sphinx replaces a translated paragraph by a freshly parsed one: its citations get ids again,
+    which can repeat ids elsewhere on the page, while the entries of the page's reference list keep
+    the back-links to the English paragraph's citations, which no longer exist. Rebuilt here from
+    what the page holds: each link to an entry comes from the citation that contains it. Returns
+    the number of entries whose back-links changed."""
+    from docutils import nodes
+
+    document = doctree
+    entries = {i: n for n in doctree.findall(nodes.citation) for i in n["ids"]}
+    if not entries:
+        return 0
+    seen, done, found = set(), set(), {id_: [] for id_ in entries}
+    for ref in doctree.findall(nodes.reference):
+        target = ref.get("refid")
+        if target not in entries:
+            continue
+        holder = ref.parent if isinstance(ref.parent, nodes.inline) else ref
+        if id(holder) in done:  # a citation of several works: one id for all its links
+            found[target].append(holder["ids"][0])
+            continue
+        done.add(id(holder))
+        if not holder["ids"] or holder["ids"][0] in seen or holder["ids"][0] in entries:
+            n = len(seen) + 1
+            while f"cite-{n}" in seen or f"cite-{n}" in document.ids:
+                n += 1
+            holder["ids"] = [f"cite-{n}"]
+        seen.add(holder["ids"][0])
+        found[target].append(holder["ids"][0])
+    changed = 0
+    for id_, node in entries.items():
+        backrefs = found[id_]
+        if node.get("backrefs") != backrefs:
+            node["backrefs"] = backrefs
+            changed += 1
+    return changed
+
+
+def _relink_citations(app, doctree, docname):
+    if app.config.language and str(app.config.language).split("_")[0] != "en":
+        relink_citations(doctree)
+
+
 def setup(app):
     app.add_transform(KeepOutputs)
+    app.connect("doctree-resolved", _relink_citations)
     app.connect("doctree-resolved", _keep_outputs_resolved)
     app.connect("config-inited", _add_switcher)
     app.connect("config-inited", _add_css)
