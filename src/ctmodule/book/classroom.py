@@ -19,7 +19,6 @@ PDF of the handouts can be made from them); :func:`check_page` returns every pro
 from __future__ import annotations
 
 import csv
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -128,17 +127,7 @@ def _minutes(start: str) -> int:
 
 def _known_targets(root: Path) -> set[str]:
     targets: set[str] = set()
-    for p in root.rglob("*"):
-        if p.suffix not in {".md", ".ipynb"} or not p.is_file():
-            continue
-        if SKIP_DIRS & set(p.relative_to(root).parts):
-            continue
-        text = p.read_text(encoding="utf-8")
-        if p.suffix == ".ipynb":
-            try:
-                text = "\n".join("".join(c.get("source", "")) for c in json.loads(text)["cells"])
-            except (ValueError, KeyError, TypeError) as exc:
-                raise ValueError(f"{p.relative_to(root)}: not a readable notebook: {exc}") from exc
+    for _, text in bibliography.page_texts(root):
         targets.update(LABEL.findall(text))
         targets.update(OPTION_TARGET.findall(text))
     return targets

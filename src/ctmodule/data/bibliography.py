@@ -126,10 +126,10 @@ def read_entries(path: str | Path) -> dict[str, Entry]:
     return entries
 
 
-def cited_keys(root: str | Path) -> set[str]:
-    """Every key cited with ``{cite...}`` in the chapters, appendix and Markdown pages."""
+def page_texts(root: str | Path):
+    """``(path, text)`` of every Markdown page and notebook under ``root`` outside ``SKIP_DIRS``;
+    a notebook's text is its cells' sources. Raises ``ValueError`` naming an unreadable notebook."""
     root = Path(root)
-    keys: set[str] = set()
     for p in root.rglob("*"):
         if p.suffix not in {".ipynb", ".md"} or not p.is_file():
             continue
@@ -141,6 +141,13 @@ def cited_keys(root: str | Path) -> set[str]:
                 text = "\n".join("".join(c.get("source", "")) for c in json.loads(text)["cells"])
             except (ValueError, KeyError, TypeError) as exc:
                 raise ValueError(f"{p.relative_to(root)}: not a readable notebook: {exc}") from exc
+        yield p, text
+
+
+def cited_keys(root: str | Path) -> set[str]:
+    """Every key cited with ``{cite...}`` in the chapters, appendix and Markdown pages."""
+    keys: set[str] = set()
+    for _, text in page_texts(root):
         for m in CITE.finditer(text):
             keys.update(k.strip() for k in m.group(1).split(",") if k.strip())
     return keys
