@@ -296,6 +296,28 @@ def test_long_summary_is_split_over_slides():
     assert len(summary) >= 2 and summary[0] == f"Summary (1 of {len(summary)})"
 
 
+def test_one_long_summary_point_is_cut_at_sentence_ends_and_keeps_its_markup():
+    # one paragraph longer than two slides (the 2,183-character point of chapter 6's summary ran
+    # off the bottom of its slide): cut between sentences, never inside a link or after "art."
+    sentence = ('The court convicted him under art. 174, according to '
+                '<a href="#ref">Smith 2020</a>. ')
+    long = "<p>" + sentence * 30 + "Последнее предложение. Ещё одно.</p>"
+    page = PAGE.replace("<p>It ends.</p>", long)
+    ch = slides.read_page(page, "05-x", _outline(), QUIZ)
+    sections = [s for s in BeautifulSoup(slides.deck_html(ch), "html.parser").select("div.slides > section")
+                if s.find("h2") and s.find("h2").get_text().startswith("Summary")]
+    assert len(sections) >= 3
+    items = [li for s in sections for li in s.select("ul.summary > li")]
+    for s in sections:
+        visible = sum(len(li.get_text()) for li in s.select("ul.summary > li"))
+        assert visible <= slides.SLIDE_TEXT_BUDGET, visible
+    text = " ".join(li.get_text() for li in items)
+    assert text.count("Smith 2020") == 30 and text.count("art. 174") == 30
+    assert sum(len(li.find_all("a")) for li in items) == 30
+    assert all(li.get_text().rstrip().endswith(".") for li in items)
+    assert items[-1].get_text().strip().endswith("Ещё одно.")
+
+
 def test_figure_without_alt_text_is_an_error():
     page = PAGE.replace('alt="A bar chart of three bars"', 'alt=""')
     with pytest.raises(slides.SlideError, match=r"05-x\.html: figure fig-1 has an image without alt text"):

@@ -276,10 +276,15 @@ _ABBREVIATION = re.compile(r"(?:\b[A-Z]|\b(?:e\.g|i\.e|cf|art|arts|para|paras|No
                            r"Dr|Mr|Mrs|Ms|St|Jr|Sr|Prof|Gen|Col|Lt|etc|vs|al|ed|eds|Inc|Ltd|Co))\.$")
 
 
+# A sentence ends at ". ", "! " or "? " before a capital (Latin or Cyrillic), a quotation mark or
+# a parenthesis.
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z\u0410-\u042f\u0401\u201c\u00ab\"(])")
+
+
 def _sentences(text: str, count: int, limit: int) -> str:
     """The first ``count`` sentences of ``text``, cut to at most ``limit`` characters."""
     parts, start = [], 0
-    for m in re.finditer(r"(?<=[.!?])\s+(?=[A-Z\u201c\"(])", text):
+    for m in _SENTENCE_BREAK.finditer(text):
         before = text[start:m.start()]
         if _ABBREVIATION.search(before):  # "Anis H. Bajrektarevic", "art. 174", "e.g. the"
             continue
@@ -479,10 +484,61 @@ def _visible_len(fragment: str) -> int:
     return len(_text(_soup(fragment)))
 
 
+def _split_item(fragment: str, budget: int) -> list[str]:
+    """``fragment`` (HTML) cut at sentence ends into pieces of at most ``budget`` visible characters.
+
+    Only the fragment's own text is cut: an inline element (a citation, a link, a glossary term) is
+    never split, so every piece is well-formed HTML. A piece is longer than ``budget`` only when a
+    single sentence is.
+    """
+    if _visible_len(fragment) <= budget:
+        return [fragment]
+    from bs4 import NavigableString
+
+    # the fragment as a run of atoms: text up to a sentence end, or a whole inline element
+    atoms: list[tuple[str, str, bool]] = []  # (html, visible text, a sentence ends after it)
+    for node in _soup(fragment).contents:
+        if isinstance(node, NavigableString):
+            text, start = str(node), 0
+            for m in _SENTENCE_BREAK.finditer(text):
+                if _ABBREVIATION.search(text[start:m.start()]):
+                    continue
+                piece = text[start:m.end()]
+                atoms.append((html.escape(piece, quote=False), piece, True))
+                start = m.end()
+            if text[start:]:
+                atoms.append((html.escape(text[start:], quote=False), text[start:], False))
+        else:
+            atoms.append((str(node), node.get_text(), False))
+    pieces: list[str] = []
+    current, size, sentence, sentence_size = "", 0, "", 0
+    for markup, visible, ends in atoms:
+        sentence += markup
+        sentence_size += len(visible)
+        if not ends:
+            continue
+        if current and size + sentence_size > budget:
+            pieces.append(current.strip())
+            current, size = "", 0
+        current += sentence
+        size += sentence_size
+        sentence, sentence_size = "", 0
+    if sentence:
+        if current and size + sentence_size > budget:
+            pieces.append(current.strip())
+            current = ""
+        current += sentence
+    if current.strip():
+        pieces.append(current.strip())
+    return pieces
+
+
 def _chunks(items: list[str], budget: int) -> list[list[str]]:
+    """``items`` grouped into slides of at most ``budget`` visible characters; an item longer than
+    a whole slide is first cut at sentence ends (:func:`_split_item`)."""
     chunks: list[list[str]] = [[]]
     size = 0
-    for item in items:
+    for item in (piece for whole in items for piece in _split_item(whole, budget)):
         n = _visible_len(item)
         if chunks[-1] and size + n > budget:
             chunks.append([])
