@@ -36,10 +36,13 @@ venv: $(STAMP)
 # change, clear it, or the book would show figures computed from old data. Sphinx's own record
 # (.doctrees) goes too: it would otherwise consider the unchanged notebooks up to date and never
 # re-read, so never re-execute, them; the other editions' records (_build/i18n) go with it. The
-# quizzes count as inputs: a quiz (or its translation) is drawn by a notebook's output.
+# quizzes count as inputs: a quiz (or its translation) is drawn by a notebook's output; so do the
+# catalogs of the code's own messages (locales/<lang>/LC_MESSAGES/_code.po: a figure's or an
+# explorer's labels in each language are drawn when the notebook runs).
 define check_inputs
 	@mkdir -p $(BOOK)/_build
-	@new=$$(find data src/ctmodule quizzes -type f \( -name '*.csv' -o -name '*.json' -o -name '*.py' \) \
+	@new=$$( { find data src/ctmodule quizzes -type f \( -name '*.csv' -o -name '*.json' -o -name '*.py' \); \
+	           find locales -type f -name '_code.po' 2>/dev/null; } \
 	         | LC_ALL=C sort | xargs cat | sha256sum | cut -d' ' -f1); \
 	 old=$$(cat $(BOOK)/_build/.inputs.sha 2>/dev/null || true); \
 	 if [ "$$new" != "$$old" ]; then \

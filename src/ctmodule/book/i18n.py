@@ -6,8 +6,10 @@ catalogs under ``locales/``). ``ctmodule i18n`` (``make catalogs``, ``make book`
 - ``update``: extracts every translatable message of the book with Sphinx's gettext builder, from
   the same sources and the same configuration as the site (:func:`gettext_config`: one catalog per
   page, ``gettext_compact = False``; no UUIDs; each message with its source location), into
-  ``_build/gettext/``, plus one catalog of its own, ``_config``, for the strings of ``_config.yml``
-  that a reader sees (the book's title, the search box, the footer); then sphinx-intl updates
+  ``_build/gettext/``, plus two catalogs of its own: ``_config``, for the strings of ``_config.yml``
+  that a reader sees (the book's title, the search box, the footer), and ``_code``, for the
+  strings the package's code writes on a page (figures, explorers, slides; marked ``N_("...")``,
+  :mod:`ctmodule.l10n`); then sphinx-intl updates
   ``locales/<lang>/LC_MESSAGES/<page>.po`` for every language (new messages empty, changed ones
   fuzzy, vanished ones kept as obsolete ``#~`` entries).
 - ``check``: every untranslated and every fuzzy message, with the ``.po`` file and line and the
@@ -147,6 +149,48 @@ def write_config_pot(root: Path, out: Path) -> Path:
     return target
 
 
+def code_messages(root: Path) -> list[tuple[str, int, str, list[str]]]:
+    """The messages the package's code marks with ``N_("...")`` (:mod:`ctmodule.l10n`): ``(file,
+    line, message, comments)``, ``file`` relative to ``root``. A ``# Translators:`` comment on
+    the line above goes with the message."""
+    from babel.messages.extract import extract_from_dir
+
+    src = root / "src" / "ctmodule"
+    if not src.is_dir():
+        return []
+    found = []
+    for filename, lineno, message, comments, _context in extract_from_dir(
+            str(src), method_map=[("**.py", "python")], keywords={"N_": None},
+            comment_tags=("Translators:",), strip_comment_tags=True):
+        if isinstance(message, str) and message.strip():
+            found.append(((Path("src") / "ctmodule" / filename).as_posix(), lineno, message, list(comments)))
+    return found
+
+
+def write_code_pot(root: Path, out: Path) -> Path:
+    """Write ``_code.pot``: the messages of the package's code (figures, explorers, slides), each
+    with the file and line that mark it."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import write_po
+
+    from ctmodule.l10n import CODE_DOMAIN
+
+    catalog = Catalog(project=str(_load_yaml(root / "_config.yml").get("title", "")), fuzzy=False)
+    for filename, lineno, message, comments in code_messages(root):
+        location = os.path.relpath(root / filename, out)
+        existing = catalog.get(message)
+        if existing is not None:
+            existing.locations.append((location, lineno))
+            existing.auto_comments.extend(c for c in comments if c not in existing.auto_comments)
+        else:
+            catalog.add(message, locations=[(location, lineno)], auto_comments=comments)
+    out.mkdir(parents=True, exist_ok=True)
+    target = out / f"{CODE_DOMAIN}.pot"
+    with open(target, "wb") as fh:
+        write_po(fh, catalog, width=76, omit_header=False, sort_output=False)
+    return target
+
+
 def translations(po_path: Path) -> dict[str, str]:
     """The translated, not fuzzy messages of a catalog (msgid -> msgstr); {} when there is none."""
     if not po_path.is_file():
@@ -240,6 +284,7 @@ def extract(root: Path, out: Path | None = None, *, quiet: bool = True) -> Path:
         shutil.rmtree(out)
     sphinx_build(root, cfg, out, work / ".doctrees", builder="gettext", strict=False, quiet=quiet)
     write_config_pot(root, out)
+    write_code_pot(root, out)
     return out
 
 
@@ -253,23 +298,17 @@ def update(root: Path, langs: list[str], *, pot_dir: Path | None = None) -> dict
     return intl_update(str(root / LOCALES), str(pot_dir), tuple(langs), line_width=76, jobs=1)
 
 
-#: A line of a catalog that is not a comment: a keyword and a string, or a string continued.
-_PO_LINE = re.compile(r'^(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"(?:[^"\\]|\\.)*"\s*$')
-
 
 def read_catalog(path: Path):
     """A ``.po`` or ``.pot`` file as a Babel catalog; a broken file is an error naming it (and the
     line, where a string is not closed: Babel's reader would silently drop its last character)."""
-    from babel.messages.pofile import PoFileError, read_po
+    from ctmodule.l10n import LocalisationError
+    from ctmodule.l10n import read_catalog as read_checked
 
     try:
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-            if line.strip() and not line.startswith("#") and not _PO_LINE.match(line):
-                raise I18nError(f"{path}:{number}: not a catalog line (a string not closed?): {line[:60]!r}")
-        with open(path, "rb") as fh:
-            return read_po(fh, abort_invalid=True)
-    except (PoFileError, UnicodeDecodeError, ValueError) as exc:
-        raise I18nError(f"{path}: not a valid catalog: {exc}") from exc
+        return read_checked(path)
+    except LocalisationError as exc:
+        raise I18nError(str(exc)) from exc
 
 
 @dataclass

@@ -10,6 +10,7 @@ frictionless (the full check is ``ctmodule validate``, see :mod:`ctmodule.data.v
     tables = data.load_all()              # {name: DataFrame}
     data.sources_for(events.iloc[0])      # the works a row rests on
     data.citation_labels(events)          # "Brletich (2017); ..." per row
+    data.label_column(instruments, "name", "ru", table="instruments")   # the name_ru column
 
 What :func:`load` does with the schema, field by field:
 
@@ -43,6 +44,7 @@ from ctmodule.data.dates import (
     parse_partial_date,
     year_of,
 )
+from ctmodule.data.labels import label_column, translated_name
 from ctmodule.data.package import (
     BIBTEX,
     COUNTRY,
@@ -77,7 +79,7 @@ __all__ = [
     "ALPHA3", "BIBTEX", "COUNTRY", "DATE", "DATE_PATTERN", "ORDERED", "PRECISION", "PRECISIONS", "REFS",
     "REQUIRED_IF", "SAME_AS", "SOURCE_COLUMNS", "WITHIN", "DataError", "Table", "check_precision", "cite",
     "citation_labels", "country_hint", "decode_utf8", "explode_refs",
-    "fields_of", "format_location", "get_resource", "label", "load", "load_all", "parse_partial_date",
+    "fields_of", "format_location", "get_resource", "label", "label_column", "load", "load_all", "parse_partial_date",
     "precision_fields", "primary_key", "read_bib_keys", "read_package", "read_table", "reference_fields",
-    "resolve_data_dir", "resource_names", "sources_for", "split_refs", "surname", "table_col", "year_of",
+    "resolve_data_dir", "resource_names", "sources_for", "split_refs", "surname", "table_col", "translated_name", "year_of",
 ]
