@@ -14,6 +14,7 @@ STAMP  := $(VENV)/.installed
 # --keep-going: report every problem, then fail.
 JB_FLAGS ?= -W -n --keep-going
 JOBS   ?= 2
+BROWSER_JOBS ?= 2
 NBVAL  := --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 # What to build and which notebooks nbval runs (overridable, e.g. by the tests that
 # check a broken notebook fails both targets).
@@ -104,8 +105,11 @@ i18n-check: $(STAMP)
 # Chromium (Debian's, /usr/bin/chromium) against the built site on 127.0.0.1, network blocked:
 # every page, navigation, search, math, quizzes, explorers, links, axe-core, the offline zip.
 # Screenshots of each page's first screen: _build/screenshots/. Run after `make book`.
+# Two processes (the tests mostly wait on the browser, not on the CPU), the tests that share the
+# page visits in one of them (tests/browser/conftest.py); BROWSER_JOBS=0 runs them in this one.
 browser: $(STAMP) $(NODE_STAMP)
-	CTMODULE_SITE=$(BOOK)/_build/html $(BIN)/python -m pytest -m browser -p no:cacheprovider tests/browser
+	CTMODULE_SITE=$(BOOK)/_build/html $(BIN)/python -m pytest -m browser -p no:cacheprovider \
+	  -n $(BROWSER_JOBS) --dist loadgroup tests/browser
 
 # ruff, then the dependency rule between the package's parts (import-linter contracts in
 # pyproject.toml; see ARCHITECTURE.md). IMPORTS_SRC points the contracts at another copy of the

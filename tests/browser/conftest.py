@@ -91,6 +91,20 @@ def is_generated(path: str) -> bool:
     return rest in GENERATED_PAGES or rest == "index.html"
 
 
+#: The session fixtures that load every page once (a cache per process): the tests that use them
+#: run in one process, so that the pages are not loaded again by another.
+_VISITING = {"visit", "all_visits"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Groups for ``pytest -n N --dist loadgroup`` (``make browser`` runs two processes): the
+    tests that share the page visits in one group, every other module in a group of its own (its
+    module-scoped fixtures, a JupyterLab server or a deck's walk, are then set up once)."""
+    for item in items:
+        group = "visits" if _VISITING & set(getattr(item, "fixturenames", ())) else item.module.__name__
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
 def pytest_generate_tests(metafunc):
     if "page_path" in metafunc.fixturenames:
         site = site_dir()

@@ -78,30 +78,41 @@ def _text_problems(value, where: str, lang: str, english: str | None = None) -> 
     return []
 
 
+def _paired(english: list, translated, where: str, items: str, item: str, owner: str = "file",
+            sep: str = ": ") -> tuple[list[str], list[tuple[dict, dict, str]]]:
+    """The items of a translated list beside the English ones: ``(problems, [(en, tr, where)])``.
+
+    A translation that is not a list, has another number of items, or holds an item that is not
+    an object is a problem (named ``<where><sep><item> <n>``); the pairs are the items to compare.
+    """
+    if not isinstance(translated, list):
+        return [f"{where}: expected a list of {items}, got {type(translated).__name__}"], []
+    out, pairs = [], []
+    if len(translated) != len(english):
+        out.append(f"{where}: {len(translated)} {items}, the English {owner} has {len(english)}")
+    for i, (en, tr) in enumerate(zip(english, translated, strict=False), start=1):
+        at = f"{where}{sep}{item} {i}"
+        if isinstance(tr, dict):
+            pairs.append((en, tr, at))
+        else:
+            out.append(f"{at}: expected an object")
+    return out, pairs
+
+
 def compare_quiz(english: list, translated, where: str = "quiz", lang: str = "ru") -> list[str]:
     """Problems of ``translated`` as a translation of the quiz ``english`` (both parsed JSON)."""
-    if not isinstance(translated, list):
-        return [f"{where}: expected a list of questions, got {type(translated).__name__}"]
-    out = []
-    if len(translated) != len(english):
-        out.append(f"{where}: {len(translated)} questions, the English file has {len(english)}")
-    for qi, (en_q, tr_q) in enumerate(zip(english, translated, strict=False), start=1):
-        qw = f"{where}: question {qi}"
-        if not isinstance(tr_q, dict):
-            out.append(f"{qw}: expected an object")
-            continue
+    out, questions = _paired(english, translated, where, "questions", "question")
+    for en_q, tr_q, qw in questions:
         out += _compare_object(en_q, tr_q, qw, lang, skip=("answers",))
-        en_a, tr_a = en_q.get("answers") or [], tr_q.get("answers")
+        tr_a = tr_q.get("answers")
         if not isinstance(tr_a, list):
             out.append(f"{qw}: 'answers' must be a list")
             continue
-        if len(tr_a) != len(en_a):
-            out.append(f"{qw}: {len(tr_a)} answers, the English question has {len(en_a)}")
-        for ai, (ea, ta) in enumerate(zip(en_a, tr_a, strict=False), start=1):
-            if not isinstance(ta, dict):
-                out.append(f"{qw}, answer {ai}: expected an object")
-                continue
-            out += _compare_object(ea, ta, f"{qw}, answer {ai}", lang)
+        problems, answers = _paired(en_q.get("answers") or [], tr_a, qw, "answers", "answer",
+                                    owner="question", sep=", ")
+        out += problems
+        for ea, ta, aw in answers:
+            out += _compare_object(ea, ta, aw, lang)
     return out
 
 
@@ -165,21 +176,13 @@ def compare_glossary(english: list, translated, where: str = "glossary", lang: s
     ``keep``: English terms that stay as they are in the translation (names the terminology keeps
     in Latin script, such as ``Qaznet Trust Network``).
     """
-    if not isinstance(translated, list):
-        return [f"{where}: expected a list of entries, got {type(translated).__name__}"]
-    out = []
-    if len(translated) != len(english):
-        out.append(f"{where}: {len(translated)} entries, the English file has {len(english)}")
-    for i, (en, tr) in enumerate(zip(english, translated, strict=False), start=1):
-        w = f"{where}: entry {i}"
-        if not isinstance(tr, dict):
-            out.append(f"{w}: expected an object")
-            continue
+    out, entries = _paired(english, translated, where, "entries", "entry")
+    for en, tr, w in entries:
         extra = sorted(set(tr) - {"en", "term", "aliases", "definition"})
         if extra:
             out.append(f"{w}: unknown fields {extra}")
         if tr.get("en") != en.get("term"):
-            out.append(f"{w}: 'en' is {tr.get('en')!r}, the English entry {i} is {en.get('term')!r}")
+            out.append(f"{w}: 'en' is {tr.get('en')!r}, the English entry is {en.get('term')!r}")
         if not (tr.get("term") in keep and tr.get("term") == en.get("term")):
             out += _text_problems(tr.get("term"), f"{w}: 'term'", lang)
         out += _text_problems(tr.get("definition"), f"{w}: 'definition'", lang)
