@@ -293,15 +293,36 @@ def english_pattern(term: str) -> re.Pattern:
     return re.compile(r"(?<![\w-])" + body + suffix + r"(?![\w-])", 0 if abbreviation else re.IGNORECASE)
 
 
+# A run of capitalised Latin words, with the small words a title or a name has inside it ("The
+# Astana Times", "La-La-Land of Central Asia"), or a span in quotation marks.
+_LATIN_NAME = re.compile(r"(?:\b[A-Z][\w'’.-]*)(?:\s+(?:(?:of|the|and|for|in|on|to|a|an|de|al|el)\s+)*[A-Z][\w'’.-]*)+")
+_QUOTED = re.compile(r"\"[^\"\n]{3,}\"|“[^”\n]{3,}”|‘[^’\n]{3,}’")
+
+
+def kept_in_original(english_text: str, russian_text: str) -> str:
+    """``english_text`` with the names and titles that the Russian keeps in their original
+    spelling blanked out: a quoted span or a run of capitalised words that stands, letter for
+    letter, in the Russian ("The Astana Times", "La-La-Land of Central Asia"). A term inside
+    them is part of a name, not a word the translator had to render."""
+    def blank(m: re.Match) -> str:
+        inner = m.group(0).strip("\"“”‘’")
+        return "\0" * len(m.group(0)) if inner and inner in russian_text else m.group(0)
+
+    return _LATIN_NAME.sub(blank, _QUOTED.sub(blank, english_text))
+
+
 def find_inconsistencies(english_text: str, russian_text: str, terms: list[Term] | None = None
                          ) -> list[Inconsistency]:
     """Terms present in ``english_text`` whose Russian rendering is absent from ``russian_text``.
+
+    A term inside a name or title that the Russian keeps in its original spelling does not count
+    (:func:`kept_in_original`).
 
     ``terms``: the table (default: :func:`load`). Each term is reported once, in the order of the table.
     """
     if terms is None:
         terms = load()
-    english = english_text
+    english = kept_in_original(english_text, russian_text)
     russian = _norm_ru(russian_text)
     found: dict[int, Inconsistency] = {}
     order = {id(t): i for i, t in enumerate(terms)}
