@@ -182,9 +182,6 @@ def test_the_terminology_quizzes_and_glossaries_pass_the_check():
     assert not outside_catalogs, "\n".join(outside_catalogs)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 18: the Russian catalogs are being translated and reviewed; the "
-                   "check still flags names of publications (The Astana Times, The Times of Central Asia) "
-                   "and renderings to settle. Strict: passes, and so fails here, once the catalogs are clean")
 def test_the_command_passes_on_the_module(capsys):
     from ctmodule.cli import main
 
