@@ -303,3 +303,11 @@ def test_a_term_inside_a_name_or_title_kept_in_the_original_is_not_a_gap():
 ])
 def test_accepted_forms_of_the_real_table(english, russian, flagged):
     assert [i.term.en for i in T.find_inconsistencies(english, russian)] == flagged
+
+
+def test_a_term_joined_by_a_hyphen_in_a_compound_is_found():
+    from ctmodule.data.terminology import english_pattern
+
+    assert english_pattern("primary source").search("**Primary-source check.** The blog")
+    assert english_pattern("primary source").search("a primary source")
+    assert not english_pattern("primary source").search("primary sourced")

@@ -285,9 +285,10 @@ def russian_pattern(form: str) -> re.Pattern:
 
 
 def english_pattern(term: str) -> re.Pattern:
-    """A pattern that finds ``term`` as whole words (optionally plural) in English text."""
+    """A pattern that finds ``term`` as whole words (optionally plural) in English text, its words
+    joined by spaces or hyphens (a compound such as "primary-source check" holds the term)."""
     words = term.split()
-    body = r"\s+".join(re.escape(w) for w in words)
+    body = r"[\s-]+".join(re.escape(w) for w in words)  # "primary source" and "primary-source check"
     abbreviation = term.upper() == term and any(c.isalpha() for c in term)
     suffix = r"(?:s|es|'s)?" if term[-1].isalnum() else ""
     return re.compile(r"(?<![\w-])" + body + suffix + r"(?![\w-])", 0 if abbreviation else re.IGNORECASE)
