@@ -23,7 +23,9 @@ What is not English prose, and so never a leak (the allowances, each a rule, not
   (``<span lang="en">``), and the variants of a multilingual output (:mod:`ctmodule.book.bilingual`)
   that the page does not show. Where such an output has no variant in the page's language, its
   source (English) variant *is* shown, and is checked like any other text;
-- **quoted titles and quotations**: ``q``, and text within quotation marks (« », “ ”, „ “, " ", ‘ ’);
+- **quoted titles and quotations**: ``q``, text within quotation marks (« », “ ”, „ “, " ", ‘ ’),
+  and a title set in italics (``em``, ``i`` with no letter of the page's script) within text that
+  is in the page's language, as Russian academic usage sets foreign titles;
 - **URLs, e-mail addresses, DOIs and file names**;
 - **acronyms and identifiers**: words in capitals (``UN``, ``OSCE``, ``S/RES/1566``), and tokens
   with digits or underscores (``source_id``); they neither count as English words nor end a run;
@@ -70,6 +72,8 @@ SKIP_CLASSES = frozenset({"highlight", "cell_input", "math", "bibtex-citation", 
 BLOCK_TAGS = frozenset({"p", "li", "dd", "td", "div", "section", "blockquote", "aside", "header",
                         "footer", "nav", "ul", "ol", "dl", "table", "tr", "tbody", "thead", "figure",
                         "details", "article", "main", "form", "fieldset", "br", "hr"}) | LABEL_TAGS
+#: italics: a title in the original language inside text in the page's language (Russian usage)
+TITLE_TAGS = frozenset({"em", "i"})
 #: blocks read as one text, whatever they hold
 LEAF_BLOCKS = frozenset({"p", "li", "dd", "td", "blockquote"}) | LABEL_TAGS
 NAME_KINDS = frozenset({"name", "body", "place"})
@@ -90,9 +94,12 @@ class Leak:
     kind: str  # "prose" or "label"
     element: str  # a CSS-like path to the element, e.g. "section#sources > p"
     text: str
+    #: where the text comes from: "text" (the page's own), "output" (a notebook output: a figure or
+    #: a glued table), "explorer" (an interactive explorer) or "slides" (a slide deck)
+    origin: str = "text"
 
     def __str__(self) -> str:
-        return f"{self.page}: {self.kind} in <{self.element}>: {self.text!r}"
+        return f"{self.page}: {self.kind} in <{self.element}> ({self.origin}): {self.text!r}"
 
 
 def _split_names(text: str) -> list[str]:
@@ -146,6 +153,9 @@ class _Checker:
         if el.get("aria-hidden") == "true" and not el.get_text(strip=True).strip("¶#"):
             return True
         parent = el.parent
+        if el.name in TITLE_TAGS and parent is not None and not self.native.search(el.get_text()) \
+                and self.native.search(parent.get_text()):
+            return True  # a foreign title in italics, within text in the page's language
         if el.has_attr("lang") and parent is not None and "ctmodule-l10n" in (parent.get("class") or []):
             return not self._shown_variant(el, parent)
         return self._foreign_lang(el.get("lang"))
@@ -238,7 +248,7 @@ class _Checker:
                 if not self.native.search(text):
                     words = [w for r in self.runs(self.clean(raw)) for w in r]
                     if words:
-                        out.append(Leak(page, "label", _where(child), text[:200]))
+                        out.append(Leak(page, "label", _where(child), text[:200], origin(child)))
                         continue
             # a paragraph, list item or cell, or an element with no block inside: one text
             if child.name in LEAF_BLOCKS or not any(
@@ -263,7 +273,22 @@ class _Checker:
     def _report(self, raw: str, el, page: str, out: list[Leak]) -> None:
         for run in self.runs(self.clean(raw)):
             if self.is_prose(run):
-                out.append(Leak(page, "prose", _where(el), " ".join(run)[:200]))
+                out.append(Leak(page, "prose", _where(el), " ".join(run)[:200], origin(el)))
+
+
+OUTPUT_CLASSES = frozenset({"cell_output", "output", "text_html", "text_plain", "glue"})
+
+
+def origin(el) -> str:
+    """Where the element's text comes from (:attr:`Leak.origin`), from its ancestors' classes."""
+    found = "text"
+    for e in [el, *el.parents]:
+        classes = set(e.get("class") or []) if e.name not in (None, "[document]") else set()
+        if any(c.startswith("ctmodule-explorer") for c in classes):
+            return "explorer"
+        if classes & OUTPUT_CLASSES:
+            found = "output"
+    return found
 
 
 def _where(el) -> str:
