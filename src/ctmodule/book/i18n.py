@@ -37,6 +37,7 @@ every page of every edition, with relative links to the same page in each other 
 from __future__ import annotations
 
 import argparse
+import gettext as gettext_module
 import json
 import os
 import re
@@ -51,6 +52,8 @@ import yaml
 from docutils import nodes
 from docutils.transforms import Transform
 
+from ctmodule import l10n
+from ctmodule.l10n import N_
 from ctmodule.paths import repo_root
 
 #: The language the sources are written in; its edition is the site's root.
@@ -730,8 +733,62 @@ def _relink_citations(app, doctree, docname):
         relink_citations(doctree)
 
 
+# --- strings of other extensions -------------------------------------------------------------
+
+#: strings that the book's Sphinx extensions write on a page and their own catalogs lack in some
+#: language (sphinx-exercise has no Russian "Solution"): translated from ``_code.po``, where
+#: ``make catalogs`` extracts them, as a fallback behind the extension's own catalog
+EXTENSION_MESSAGES = {
+    "exercise": [N_("Solution"), N_("Solution to"), N_("Exercise")],
+}
+#: configuration values that are text on a page (myst-nb's toggle of a hidden cell), translated
+#: from ``_code.po`` in an edition in another language
+CONFIG_TEXTS = {
+    "nb_code_prompt_show": N_("Show code cell {type}"),
+    "nb_code_prompt_hide": N_("Hide code cell {type}"),
+}
+
+
+class _CodeCatalog(gettext_module.NullTranslations):
+    """A gettext translations object reading ``_code.po`` (:func:`ctmodule.l10n.gettext`)."""
+
+    def __init__(self, lang: str, root: Path):
+        super().__init__()
+        self.lang, self.root = lang, root
+
+    def gettext(self, message):
+        return l10n.gettext(message, self.lang, self.root)
+
+    def ngettext(self, singular, plural, n):
+        return self.gettext(singular if n == 1 else plural)
+
+
+def _translate_extension_strings(app, config) -> None:
+    """In an edition in another language: the extensions' missing strings, and the text
+    configuration values, in its language."""
+    from sphinx import locale as sphinx_locale
+
+    lang = (config.language or l10n.SOURCE_LANGUAGE).split("_")[0]
+    if lang == l10n.SOURCE_LANGUAGE:
+        return
+    root = Path(app.srcdir)  # the book's folder, with locales/ (the edition's config is elsewhere)
+    for name, text in CONFIG_TEXTS.items():
+        if name in config.values and getattr(config, name) == text:
+            setattr(config, name, l10n.gettext(text, lang, root))
+    for catalog in EXTENSION_MESSAGES:
+        key = ("general", catalog)
+        current = sphinx_locale.translators.get(key)
+        ours = _CodeCatalog(lang, root)
+        if current is None or type(current) is gettext_module.NullTranslations:
+            sphinx_locale.translators[key] = ours
+        else:
+            current.add_fallback(ours)
+
+
 def setup(app):
     app.add_transform(KeepOutputs)
+    # after the extensions have added their catalogs (config-inited runs once all are set up)
+    app.connect("config-inited", _translate_extension_strings, priority=900)
     app.connect("doctree-resolved", _relink_citations)
     app.connect("doctree-resolved", _keep_outputs_resolved)
     app.connect("config-inited", _add_switcher)

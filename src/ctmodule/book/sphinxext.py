@@ -57,7 +57,14 @@ def _slides(root: Path, env) -> str:
 
     for stem in chapter_stems(root, env.found_docs):  # the list shows each chapter's title
         env.note_dependency(str(root / CHAPTERS_DIR / f"{stem}.ipynb"))
-    return index_markdown(root, env.found_docs, up="../.." if is_other_edition(env.config.language) else "..")
+    language = env.config.language
+    other = is_other_edition(language)
+    if other:  # the titles come from the chapters' catalogs
+        for stem in chapter_stems(root, env.found_docs):
+            catalog = root / "locales" / str(language).split("_")[0] / "LC_MESSAGES" / CHAPTERS_DIR / f"{stem}.po"
+            if catalog.is_file():
+                env.note_dependency(str(catalog))
+    return index_markdown(root, env.found_docs, up="../.." if other else "..", lang=language)
 def _chapters(root: Path) -> list[Path]:
     return sorted((root / "chapters").glob("[0-9][0-9]-*.ipynb"))
 
