@@ -28,7 +28,8 @@ What is not English prose, and so never a leak (the allowances, each a rule, not
   is in the page's language, as Russian academic usage sets foreign titles;
 - **URLs, e-mail addresses, DOIs and file names**;
 - **acronyms and identifiers**: words in capitals (``UN``, ``OSCE``, ``S/RES/1566``), and tokens
-  with digits or underscores (``source_id``); they neither count as English words nor end a run;
+  with digits or underscores (``source_id``), and single letters (a glossary's initials, list
+  markers); they neither count as English words nor end a run;
 - **names**: the English forms of the people, bodies and places in the terminology
   (``locales/terminology.csv``, kinds ``name``, ``body``, ``place``), and the authors of the sources
   (``data/sources.csv``): removed before the words are counted, so they end no run and count in none.
@@ -204,7 +205,7 @@ class _Checker:
     def _neutral(word: str) -> bool:
         """An acronym, a code or an identifier: neither English nor a break in a run."""
         letters = re.sub(r"[^A-Za-z]", "", word)
-        return (not letters or any(c.isdigit() or c == "_" for c in word)
+        return (len(letters) <= 1 or any(c.isdigit() or c == "_" for c in word)
                 or (len(letters) > 1 and letters.isupper()) or "/" in word)
 
     def runs(self, text: str) -> list[list[str]]:

@@ -37,9 +37,10 @@ def _glossary(root: Path, env) -> str:
     from ctmodule.book.glossary import render_markdown
 
     folder = root / "glossary"
-    for path in sorted(folder.glob("*.yml")):
+    lang = env.config.language
+    for path in [*sorted(folder.glob("*.yml")), *sorted((folder / str(lang or "en")).glob("*.yml"))]:
         env.note_dependency(str(path))
-    return render_markdown(folder)
+    return render_markdown(folder, lang)
 
 
 def _data_dictionary(root: Path, env) -> str:
