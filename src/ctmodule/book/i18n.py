@@ -600,6 +600,34 @@ def _mark_untranslatable(doctree) -> None:
             node["translatable"] = False
 
 
+def _give_sources(doctree) -> int:
+    """A text inside a directive's nested content (a table in a ``{div}``) may have no
+    ``source``, and Sphinx then treats it as a built-in message: never extracted, never
+    translated. It gets the source and line of its nearest ancestor that has them."""
+    fixed = 0
+    for node in doctree.findall(nodes.TextElement):
+        if node.source:
+            continue
+        parent = node.parent
+        while parent is not None and not parent.source:
+            parent = parent.parent
+        if parent is not None:
+            node.source = parent.source
+            node.line = node.line or parent.line
+            fixed += 1
+    return fixed
+
+
+class GiveSources(Transform):
+    """Before Sphinx's translation transform (priority 20): every text has a source
+    (:func:`_give_sources`), so the tables in the classroom handouts are translated."""
+
+    default_priority = 14
+
+    def apply(self, **kwargs) -> None:
+        _give_sources(self.document)
+
+
 class KeepOutputs(Transform):
     """Keep code-cell outputs and the bibliography out of the catalogs: their text is marked not
     translatable before Sphinx's own translation transform (priority 20).
@@ -786,6 +814,7 @@ def _translate_extension_strings(app, config) -> None:
 
 
 def setup(app):
+    app.add_transform(GiveSources)
     app.add_transform(KeepOutputs)
     # after the extensions have added their catalogs (config-inited runs once all are set up)
     app.connect("config-inited", _translate_extension_strings, priority=900)
