@@ -260,3 +260,13 @@ def test_the_glossary_of_another_edition_is_grouped_by_its_own_letters(tmp_path)
     # an entry without a translation keeps its English initial
     assert [l for l in russian.splitlines() if l.startswith("## ")] == ["## Z", "## А", "## С"]
     assert russian.index("Audience") < russian.index("Securitisation")
+
+
+def test_an_english_spelling_alias_kept_as_is_is_left_out_of_another_edition(tmp_path):
+    from ctmodule.book.glossary import render_markdown
+
+    (tmp_path / "01.yml").write_text(
+        "- term: Securitisation\n  aliases: [securitization, securitize]\n  definition: One.\n", encoding="utf-8")
+    russian = render_markdown(tmp_path, "ru", kept_english={"securitization"})
+    assert "securitization" not in russian and "securitize" in russian
+    assert "securitization" in render_markdown(tmp_path, kept_english={"securitization"})  # English: all

@@ -40,7 +40,18 @@ def _glossary(root: Path, env) -> str:
     lang = env.config.language
     for path in [*sorted(folder.glob("*.yml")), *sorted((folder / str(lang or "en")).glob("*.yml"))]:
         env.note_dependency(str(path))
-    return render_markdown(folder, lang)
+    kept: set[str] = set()
+    if lang and str(lang).split("_")[0] != "en":
+        from ctmodule.book.i18n import LOCALES, translations
+
+        catalog = root / LOCALES / str(lang).split("_")[0] / "LC_MESSAGES" / "appendix" / "glossary.po"
+        env.note_dependency(str(catalog))
+        from ctmodule.book.prose import known_names
+
+        # a name (Tablighi Jamaat) is spelt as in English in every edition, and stays
+        names = set(known_names(root))
+        kept = {msgid for msgid, msgstr in translations(catalog).items() if msgid == msgstr and msgid not in names}
+    return render_markdown(folder, lang, kept_english=kept)
 
 
 def _data_dictionary(root: Path, env) -> str:
