@@ -110,3 +110,15 @@ def test_site_leaks_reads_every_page_but_assets_and_redirects(tmp_path):
     (tmp_path / "intro.html").write_text(page(RU + "<p>The introduction was not translated yet.</p>"))
     found = site_leaks(tmp_path, "ru", names=NAMES)
     assert [(leak.page, leak.kind) for leak in found] == [("intro.html", "prose")]
+
+
+def test_the_command_reports_and_fails_on_leaks(tmp_path, capsys):
+    from ctmodule.cli import main
+
+    (tmp_path / "ru").mkdir()
+    (tmp_path / "ru" / "intro.html").write_text(page(RU + "<p>The introduction was not translated yet.</p>"))
+    assert main(["check-prose", "--site", str(tmp_path), "--lang", "ru"]) == 1
+    out = capsys.readouterr().out
+    assert "ru/intro.html: prose" in out and "1 English leaks" in out
+    (tmp_path / "ru" / "intro.html").write_text(page(RU))
+    assert main(["check-prose", "--site", str(tmp_path), "--lang", "ru"]) == 0

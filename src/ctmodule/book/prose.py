@@ -355,3 +355,35 @@ def site_leaks(site: str | Path, lang: str, *, names: Iterable[str] | None = Non
             continue
         leaks.extend(page_leaks(text, rel, lang=lang, names=names))
     return leaks
+
+
+# --- the command ---------------------------------------------------------------------------
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--site", type=Path, default=None,
+                        help="the built site (default: _build/html of this repository)")
+    parser.add_argument("--lang", action="append", default=None,
+                        help="an edition's language (repeatable; default: every edition folder with catalogs)")
+    parser.add_argument("--origin", action="append", choices=["text", "output", "explorer"], default=None,
+                        help="report only leaks of this origin (repeatable; default: all)")
+
+
+def run(args) -> int:
+    from collections import Counter
+
+    site = args.site or (repo_root() / "_build" / "html")
+    langs = args.lang or sorted(p.parent.name for p in (repo_root() / "locales").glob("*/LC_MESSAGES")
+                                if (site / p.parent.name).is_dir())
+    if not langs:
+        print(f"check-prose: no edition in another language under {site}: run `make book`")
+        return 1
+    leaks: list[Leak] = []
+    for lang in langs:
+        leaks += [Leak(f"{lang}/{leak.page}", leak.kind, leak.element, leak.text, leak.origin) for leak in site_leaks(site / lang, lang)
+                  if args.origin is None or leak.origin in args.origin]
+    for leak in leaks:
+        print(leak)
+    counts = Counter((leak.origin, leak.kind) for leak in leaks)
+    summary = ", ".join(f"{n} {kind} ({origin})" for (origin, kind), n in sorted(counts.items())) or "none"
+    print(f"check-prose: {', '.join(langs)}: {len(leaks)} English leaks: {summary}")
+    return 1 if leaks else 0
