@@ -254,11 +254,11 @@ def test_the_glossary_of_another_edition_is_grouped_by_its_own_letters(tmp_path)
         '- en: Securitisation\n  term: "Секьюритизация"\n  definition: "Раз."\n'
         '- en: Audience\n  term: "Аудитория"\n  definition: "Два."\n', encoding="utf-8")
     english = render_markdown(tmp_path)
-    assert [l for l in english.splitlines() if l.startswith("## ")] == ["## A", "## S", "## Z"]
+    assert [line for line in english.splitlines() if line.startswith("## ")] == ["## A", "## S", "## Z"]
     russian = render_markdown(tmp_path, "ru")
     # ordered by the Russian terms; the English terms stay (the page's catalog translates them);
     # an entry without a translation keeps its English initial
-    assert [l for l in russian.splitlines() if l.startswith("## ")] == ["## Z", "## А", "## С"]
+    assert [line for line in russian.splitlines() if line.startswith("## ")] == ["## Z", "## А", "## С"]
     assert russian.index("Audience") < russian.index("Securitisation")
 
 
