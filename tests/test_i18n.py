@@ -475,3 +475,21 @@ def test_relink_citations_gives_unique_ids_and_true_back_links():
     e1, e2 = list(doc.findall(nodes.citation))
     assert e1["backrefs"] == [ids[0], ids[1]] and e2["backrefs"] == [ids[1], ids[2]]
     assert i18n.relink_citations(doc) == 0  # idempotent
+
+
+def test_a_table_inside_a_directive_is_extracted_for_translation(tmp_path):
+    """A table in a ``{div}`` (the classroom handouts) had no source and was never extracted."""
+    from sphinx.application import Sphinx
+
+    (tmp_path / "conf.py").write_text(
+        'extensions = ["myst_parser", "sphinx_design", "ctmodule.book.i18n"]\n'
+        'myst_enable_extensions = ["colon_fence"]\ngettext_compact = False\n', encoding="utf-8")
+    (tmp_path / "index.md").write_text(
+        "# Title\n\n:::{div} handout\nA paragraph.\n\n| Criterion | Points |\n| --- | --- |\n"
+        "| Accuracy in the law | 25 |\n:::\n", encoding="utf-8")
+    app = Sphinx(str(tmp_path), str(tmp_path), str(tmp_path / "_g"), str(tmp_path / "_d"), "gettext",
+                 status=None, warning=None, freshenv=True)
+    app.build()
+    pot = (tmp_path / "_g" / "index.pot").read_text(encoding="utf-8")
+    for message in ("A paragraph.", "Criterion", "Accuracy in the law"):
+        assert f'msgid "{message}"' in pot

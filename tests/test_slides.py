@@ -414,6 +414,22 @@ def test_index_markdown_links_each_deck(tmp_path):
         assert f'<a href="../slides/{stem}.html">' in text and title.replace("'", "&#x27;") in text
 
 
+def test_index_markdown_in_another_edition_takes_titles_from_the_catalogs(tmp_path):
+    root = _copy_project(tmp_path)
+    first, second = CHAPTERS[:2]
+    folder = root / "locales" / "ru" / "LC_MESSAGES" / "chapters"
+    folder.mkdir(parents=True, exist_ok=True)
+    title = slides.read_outline(root / "chapters" / f"{first}.ipynb").title
+    (folder / f"{first}.po").write_text(
+        f'msgid ""\nmsgstr "Content-Type: text/plain; charset=utf-8\\n"\n\nmsgid "{title}"\nmsgstr "Глава по-русски"\n',
+        encoding="utf-8")
+    (folder / f"{second}.po").unlink(missing_ok=True)  # no catalog: the title stays English, marked so
+    text = slides.index_markdown(root, up="../..", lang="ru")
+    assert f'<a href="../../slides/{first}.html" hreflang="en"><span>Глава по-русски</span></a>' in text
+    second_title = slides.read_outline(root / "chapters" / f"{second}.ipynb").title
+    assert f'<span lang="en">{second_title}</span>'.replace("'", "&#x27;") in text
+
+
 def test_missing_quiz_or_reveal_is_an_error(tmp_path):
     root = _copy_project(tmp_path)
     site = fake_site(tmp_path, root)

@@ -238,3 +238,32 @@ def test_the_russian_glossaries_merge_into_one_glossary():
 
     entries = glossary.load_entries(ROOT / "glossary" / "ru")
     assert len(entries) == sum(len(yaml.safe_load(p.read_text(encoding="utf-8"))) for p in GLOSSARIES)
+
+
+def test_the_glossary_of_another_edition_is_grouped_by_its_own_letters(tmp_path):
+    from ctmodule.book.glossary import render_markdown
+
+    (tmp_path / "ru").mkdir()
+    (tmp_path / "01.yml").write_text(
+        "- term: Securitisation\n  definition: One.\n- term: Audience\n  definition: Two.\n"
+        "- term: Zeta\n  definition: Three.\n", encoding="utf-8")
+    (tmp_path / "ru" / "01.yml").write_text(
+        '- en: Securitisation\n  term: "Секьюритизация"\n  definition: "Раз."\n'
+        '- en: Audience\n  term: "Аудитория"\n  definition: "Два."\n', encoding="utf-8")
+    english = render_markdown(tmp_path)
+    assert [line for line in english.splitlines() if line.startswith("## ")] == ["## A", "## S", "## Z"]
+    russian = render_markdown(tmp_path, "ru")
+    # ordered by the Russian terms; the English terms stay (the page's catalog translates them);
+    # an entry without a translation keeps its English initial
+    assert [line for line in russian.splitlines() if line.startswith("## ")] == ["## Z", "## А", "## С"]
+    assert russian.index("Audience") < russian.index("Securitisation")
+
+
+def test_an_english_spelling_alias_kept_as_is_is_left_out_of_another_edition(tmp_path):
+    from ctmodule.book.glossary import render_markdown
+
+    (tmp_path / "01.yml").write_text(
+        "- term: Securitisation\n  aliases: [securitization, securitize]\n  definition: One.\n", encoding="utf-8")
+    russian = render_markdown(tmp_path, "ru", kept_english={"securitization"})
+    assert "securitization" not in russian and "securitize" in russian
+    assert "securitization" in render_markdown(tmp_path, kept_english={"securitization"})  # English: all

@@ -27,6 +27,7 @@ _COMMANDS: dict[str, tuple[str, str]] = {
     "pdf": ("ctmodule.book.pdf", "build and check the print edition (the book and the instructor's guide as PDF)"),
     "check-translations": ("ctmodule.book.translations",
                            "check the terminology and the translated quizzes and glossaries against the English"),
+    "check-prose": ("ctmodule.book.prose", "list the English prose left in the built pages of the other editions"),
 }
 
 

@@ -12,7 +12,9 @@
 - :mod:`~ctmodule.book.classroom`: the classroom simulations' handouts, and the checks of their pages;
 - :mod:`~ctmodule.book.translations`: translated quizzes (``quizzes/<chapter>.<lang>.json``) checked
   against the English files and the terminology (``locales/terminology.csv``), and the catalogs' messages
-  against the terminology.
+  against the terminology;
+- :mod:`~ctmodule.book.prose`: English prose and labels left in the built pages of another edition
+  (``_build/html/ru``), with the allowances for code, citations, names and quoted titles.
 
 This part may import :mod:`ctmodule.data`, :mod:`ctmodule.analysis` and :mod:`ctmodule.explorers`,
 never :mod:`ctmodule.grading`.

@@ -55,13 +55,45 @@ def load_entries(folder: str | Path) -> list[dict]:
     return sorted(entries, key=lambda e: e["term"].casefold())
 
 
-def render_markdown(folder: str | Path) -> str:
-    """Return the MyST source of the glossary, grouped by initial letter."""
+def translated_terms(folder: str | Path, lang: str) -> dict[str, str]:
+    """The terms of the translated glossary ``glossary/<lang>/*.yml`` (:mod:`ctmodule.book.translations`
+    checks them): English term -> its translation; {} when there is none."""
+    found: dict[str, str] = {}
+    for path in sorted((Path(folder) / lang).glob("*.yml")):
+        for entry in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+            if isinstance(entry, dict) and entry.get("en") and entry.get("term"):
+                found[str(entry["en"]).strip()] = str(entry["term"]).strip()
+    return found
+
+
+def _sort_key(text: str) -> str:
+    return text.casefold().replace("ё", "е")  # Russian order: ё sorts with е
+
+
+def render_markdown(folder: str | Path, lang: str | None = None, *,
+                    kept_english: set[str] | frozenset[str] = frozenset()) -> str:
+    """Return the MyST source of the glossary, grouped by initial letter. In an edition in another
+    language (``lang``), the entries are ordered and grouped by their translated terms (the terms
+    and definitions themselves are translated by the page's catalog), so the letters are the
+    language's; an entry without a translation keeps its English place. ``kept_english``: the
+    aliases that the page's catalog leaves as they are (an English spelling variant,
+    "securitization", has no form of its own in the other language; names are not among them):
+    they are left out of that edition's glossary (a link to one would fail the strict build, so
+    none is lost unseen)."""
     entries = load_entries(folder)
+    other = bool(lang) and lang.split("_")[0] != "en"
+    names = translated_terms(folder, lang) if other else {}
+    if other and kept_english:
+        for entry in entries:
+            entry["aliases"] = [a for a in entry["aliases"] if a not in kept_english]
+    if names:
+        for entry in entries:
+            entry["shown"] = names.get(entry["term"], entry["term"])
+        entries.sort(key=lambda e: _sort_key(e["shown"]))
     out: list[str] = []
     letter = None
     for entry in entries:
-        initial = entry["term"][0].upper()
+        initial = entry.get("shown", entry["term"])[0].upper()
         if initial != letter:
             if letter is not None:
                 out.append("```\n")

@@ -37,6 +37,7 @@ every page of every edition, with relative links to the same page in each other 
 from __future__ import annotations
 
 import argparse
+import gettext as gettext_module
 import json
 import os
 import re
@@ -51,6 +52,8 @@ import yaml
 from docutils import nodes
 from docutils.transforms import Transform
 
+from ctmodule import l10n
+from ctmodule.l10n import N_
 from ctmodule.paths import repo_root
 
 #: The language the sources are written in; its edition is the site's root.
@@ -597,6 +600,34 @@ def _mark_untranslatable(doctree) -> None:
             node["translatable"] = False
 
 
+def _give_sources(doctree) -> int:
+    """A text inside a directive's nested content (a table in a ``{div}``) may have no
+    ``source``, and Sphinx then treats it as a built-in message: never extracted, never
+    translated. It gets the source and line of its nearest ancestor that has them."""
+    fixed = 0
+    for node in doctree.findall(nodes.TextElement):
+        if node.source:
+            continue
+        parent = node.parent
+        while parent is not None and not parent.source:
+            parent = parent.parent
+        if parent is not None:
+            node.source = parent.source
+            node.line = node.line or parent.line
+            fixed += 1
+    return fixed
+
+
+class GiveSources(Transform):
+    """Before Sphinx's translation transform (priority 20): every text has a source
+    (:func:`_give_sources`), so the tables in the classroom handouts are translated."""
+
+    default_priority = 14
+
+    def apply(self, **kwargs) -> None:
+        _give_sources(self.document)
+
+
 class KeepOutputs(Transform):
     """Keep code-cell outputs and the bibliography out of the catalogs: their text is marked not
     translatable before Sphinx's own translation transform (priority 20).
@@ -730,8 +761,63 @@ def _relink_citations(app, doctree, docname):
         relink_citations(doctree)
 
 
+# --- strings of other extensions -------------------------------------------------------------
+
+#: strings that the book's Sphinx extensions write on a page and their own catalogs lack in some
+#: language (sphinx-exercise has no Russian "Solution"): translated from ``_code.po``, where
+#: ``make catalogs`` extracts them, as a fallback behind the extension's own catalog
+EXTENSION_MESSAGES = {
+    "exercise": [N_("Solution"), N_("Solution to"), N_("Exercise")],
+}
+#: configuration values that are text on a page (myst-nb's toggle of a hidden cell), translated
+#: from ``_code.po`` in an edition in another language
+CONFIG_TEXTS = {
+    "nb_code_prompt_show": N_("Show code cell {type}"),
+    "nb_code_prompt_hide": N_("Hide code cell {type}"),
+}
+
+
+class _CodeCatalog(gettext_module.NullTranslations):
+    """A gettext translations object reading ``_code.po`` (:func:`ctmodule.l10n.gettext`)."""
+
+    def __init__(self, lang: str, root: Path):
+        super().__init__()
+        self.lang, self.root = lang, root
+
+    def gettext(self, message):
+        return l10n.gettext(message, self.lang, self.root)
+
+    def ngettext(self, singular, plural, n):
+        return self.gettext(singular if n == 1 else plural)
+
+
+def _translate_extension_strings(app, config) -> None:
+    """In an edition in another language: the extensions' missing strings, and the text
+    configuration values, in its language."""
+    from sphinx import locale as sphinx_locale
+
+    lang = (config.language or l10n.SOURCE_LANGUAGE).split("_")[0]
+    if lang == l10n.SOURCE_LANGUAGE:
+        return
+    root = Path(app.srcdir)  # the book's folder, with locales/ (the edition's config is elsewhere)
+    for name, text in CONFIG_TEXTS.items():
+        if name in config.values and getattr(config, name) == text:
+            setattr(config, name, l10n.gettext(text, lang, root))
+    for catalog in EXTENSION_MESSAGES:
+        key = ("general", catalog)
+        current = sphinx_locale.translators.get(key)
+        ours = _CodeCatalog(lang, root)
+        if current is None or type(current) is gettext_module.NullTranslations:
+            sphinx_locale.translators[key] = ours
+        else:
+            current.add_fallback(ours)
+
+
 def setup(app):
+    app.add_transform(GiveSources)
     app.add_transform(KeepOutputs)
+    # after the extensions have added their catalogs (config-inited runs once all are set up)
+    app.connect("config-inited", _translate_extension_strings, priority=900)
     app.connect("doctree-resolved", _relink_citations)
     app.connect("doctree-resolved", _keep_outputs_resolved)
     app.connect("config-inited", _add_switcher)

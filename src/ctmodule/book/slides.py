@@ -815,17 +815,30 @@ def build_decks(root: str | Path, site: str | Path, docnames=None, *, book_title
     return written
 
 
-def index_markdown(root: str | Path, docnames=None, *, up: str = "..") -> str:
+def index_markdown(root: str | Path, docnames=None, *, up: str = "..", lang: str | None = None) -> str:
     """The list of decks for the book's slides page (MyST with raw HTML links: the decks are
     written after Sphinx has read the pages, so they are not documents it could link to). ``up``
     leads from the page's folder to the site holding the decks (``../..`` from an edition in
-    another language, whose pages link to the English decks)."""
+    another language, whose pages link to the English decks). In an edition in another language
+    (``lang``), each title is the one of the chapter's catalog (raw HTML is not translated by
+    Sphinx), and the link says that the deck is in English; a title the catalog lacks stays
+    English, marked ``lang="en"``."""
+    from ctmodule.book.i18n import LOCALES, translations
+
     root = Path(root)
     stems = chapter_stems(root, docnames)
+    other = is_other_edition(lang)
     lines = ['<ol class="ctmodule-slides">']
     for stem in stems:
         title = read_outline(root / CHAPTERS_DIR / f"{stem}.ipynb").title
-        lines.append(f'<li><a href="{up}/{SLIDES_DIR}/{stem}.html">{_esc(title)}</a></li>')
+        link = f'href="{up}/{SLIDES_DIR}/{stem}.html"'
+        if not other:
+            lines.append(f'<li><a {link}>{_esc(title)}</a></li>')
+            continue
+        catalog = root / LOCALES / str(lang).split("_")[0] / "LC_MESSAGES" / CHAPTERS_DIR / f"{stem}.po"
+        translated = translations(catalog).get(title)
+        shown = f"<span>{_esc(translated)}</span>" if translated else f'<span lang="en">{_esc(title)}</span>'
+        lines.append(f'<li><a {link} hreflang="en">{shown}</a></li>')
     lines.append("</ol>")
     return "\n".join(lines) + "\n"
 

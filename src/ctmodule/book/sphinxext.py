@@ -37,9 +37,21 @@ def _glossary(root: Path, env) -> str:
     from ctmodule.book.glossary import render_markdown
 
     folder = root / "glossary"
-    for path in sorted(folder.glob("*.yml")):
+    lang = env.config.language
+    for path in [*sorted(folder.glob("*.yml")), *sorted((folder / str(lang or "en")).glob("*.yml"))]:
         env.note_dependency(str(path))
-    return render_markdown(folder)
+    kept: set[str] = set()
+    if lang and str(lang).split("_")[0] != "en":
+        from ctmodule.book.i18n import LOCALES, translations
+
+        catalog = root / LOCALES / str(lang).split("_")[0] / "LC_MESSAGES" / "appendix" / "glossary.po"
+        env.note_dependency(str(catalog))
+        from ctmodule.book.prose import known_names
+
+        # a name (Tablighi Jamaat) is spelt as in English in every edition, and stays
+        names = set(known_names(root))
+        kept = {msgid for msgid, msgstr in translations(catalog).items() if msgid == msgstr and msgid not in names}
+    return render_markdown(folder, lang, kept_english=kept)
 
 
 def _data_dictionary(root: Path, env) -> str:
@@ -57,7 +69,14 @@ def _slides(root: Path, env) -> str:
 
     for stem in chapter_stems(root, env.found_docs):  # the list shows each chapter's title
         env.note_dependency(str(root / CHAPTERS_DIR / f"{stem}.ipynb"))
-    return index_markdown(root, env.found_docs, up="../.." if is_other_edition(env.config.language) else "..")
+    language = env.config.language
+    other = is_other_edition(language)
+    if other:  # the titles come from the chapters' catalogs
+        for stem in chapter_stems(root, env.found_docs):
+            catalog = root / "locales" / str(language).split("_")[0] / "LC_MESSAGES" / CHAPTERS_DIR / f"{stem}.po"
+            if catalog.is_file():
+                env.note_dependency(str(catalog))
+    return index_markdown(root, env.found_docs, up="../.." if other else "..", lang=language)
 def _chapters(root: Path) -> list[Path]:
     return sorted((root / "chapters").glob("[0-9][0-9]-*.ipynb"))
 
