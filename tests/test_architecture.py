@@ -40,9 +40,10 @@ def test_every_part_is_a_package_with_a_docstring():
         init = pkg / part / "__init__.py"
         assert init.is_file(), f"{part}/ is not a package"
         assert init.read_text(encoding="utf-8").lstrip().startswith('"""'), f"{part}/__init__.py has no docstring"
-    # nothing of the old flat layout is left beside the parts
+    # nothing of the old flat layout is left beside the parts: only the entry points and the two
+    # foundations every part may use (where things are; the code's messages in each language)
     loose = sorted(p.name for p in pkg.glob("*.py"))
-    assert loose == ["__init__.py", "__main__.py", "cli.py", "paths.py"], loose
+    assert loose == ["__init__.py", "__main__.py", "cli.py", "l10n.py", "paths.py"], loose
 
 
 @pytest.mark.slow
@@ -63,6 +64,7 @@ def test_lint_passes_on_the_tree_as_it_is(tmp_path):
         ("grading/marks.py", "from ctmodule.analysis import claims", "grading imports nothing from analysis"),
         ("grading/feedback.py", "from ctmodule.grading import grade", "grading in layers"),
         ("analysis/cases.py", "from ctmodule import cli", "analysis imports data only"),
+        ("l10n.py", "from ctmodule.data import load", "l10n (the code's messages in every language)"),
         # a circle between two siblings, allowed by every other rule
         ("analysis/plotting.py", "from ctmodule.analysis import cases", "no circles anywhere"),
     ],
