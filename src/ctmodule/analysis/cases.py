@@ -35,6 +35,20 @@ from collections.abc import Callable, Iterable, Mapping
 import pandas as pd
 
 from ctmodule.data import split_refs
+from ctmodule.data.labels import label_column
+from ctmodule.l10n import N_, gettext
+
+#: The schema's ``subject_type`` values of a case, as a reader reads them.
+SUBJECT_TYPE_LABELS = {"person": N_("person"), "organisation": N_("organisation"), "measure": N_("measure")}
+#: The schema's ``type`` values of a measure, as a reader reads them.
+MEASURE_TYPE_LABELS = {
+    "law": N_("law"),
+    "criminal_code": N_("criminal code"),
+    "regulation": N_("regulation"),
+    "programme": N_("programme"),
+    "technical_control": N_("technical control"),
+    "institution": N_("institution"),
+}
 
 #: Columns that the ``cases`` table must have (see ``data/datapackage.json``).
 CASE_COLUMNS = [
@@ -67,17 +81,17 @@ MEASURE_COLUMNS = [
 
 #: The rows of a coding card, in order: (column of ``cases``, label shown to readers).
 CODING_FIELDS = [
-    ("subject", "Subject"),
-    ("subject_type", "Subject type"),
-    ("date", "Date"),
-    ("securitising_actor", "Securitising actor"),
-    ("referent_object", "Referent object"),
-    ("audience", "Audience"),
-    ("extraordinary_measure", "Extraordinary measure"),
-    ("legal_basis", "Legal basis"),
-    ("allegation", "Allegation"),
-    ("outcome", "Outcome"),
-    ("source_id", "Sources"),
+    ("subject", N_("Subject")),
+    ("subject_type", N_("Subject type")),
+    ("date", N_("Date")),
+    ("securitising_actor", N_("Securitising actor")),
+    ("referent_object", N_("Referent object")),
+    ("audience", N_("Audience")),
+    ("extraordinary_measure", N_("Extraordinary measure")),
+    ("legal_basis", N_("Legal basis")),
+    ("allegation", N_("Allegation")),
+    ("outcome", N_("Outcome")),
+    ("source_id", N_("Sources")),
 ]
 
 #: Reader-facing names of the columns of :func:`information_controls`.
@@ -115,13 +129,13 @@ INFORMATION_CONTROL_WORDS = (
 #: (case-insensitive). A case counts once for every theme its referent object matches.
 #: This grouping is itself an analytical choice of the module, not a fact about the cases.
 REFERENT_THEMES = {
-    "The state and its security": [r"\bstate\b"],
-    "Constitutional order": [r"constitutional order"],
-    "Public order": [r"public order"],
-    "Public or citizens' safety": [r"safety"],
-    "Inter-ethnic or social harmony": [r"inter-?ethnic", r"\baccord\b", r"harmony"],
-    "Economy and finance": [r"financ", r"econom"],
-    "Public office and elections": [r"public office", r"election"],
+    N_("The state and its security"): [r"\bstate\b"],
+    N_("Constitutional order"): [r"constitutional order"],
+    N_("Public order"): [r"public order"],
+    N_("Public or citizens' safety"): [r"safety"],
+    N_("Inter-ethnic or social harmony"): [r"inter-?ethnic", r"\baccord\b", r"harmony"],
+    N_("Economy and finance"): [r"financ", r"econom"],
+    N_("Public office and elections"): [r"public office", r"election"],
 }
 
 _PRECISIONS = ("day", "month", "year")
@@ -394,16 +408,39 @@ def legal_basis_group(text: str) -> str:
     """
     t = " ".join(str(text).split())
     low = t.casefold()
+    message, values = _legal_basis_group(t)
+    return message.format(**values)
+
+
+def _legal_basis_group(t: str) -> tuple[str, dict]:
+    """The group of a legal basis as a message and its values (translate first, format after)."""
+    low = t.casefold()
     if not t or low.startswith("not "):
-        return "Not stated in the sources used"
+        return N_("Not stated in the sources used"), {}
     article = re.search(r"\bart(?:icle)?\.?\s*(\d+(?:-\d+)?)", t, flags=re.IGNORECASE)
     if "criminal code" in low:
-        return f"Criminal Code art. {article.group(1)}" if article else "Criminal Code (other offences)"
+        if article:
+            return N_("Criminal Code art. {article}"), {"article": article.group(1)}
+        return N_("Criminal Code (other offences)"), {}
     if "law on communications" in low:
-        return f"Law on Communications art. {article.group(1)}" if article else "Law on Communications"
+        if article:
+            return N_("Law on Communications art. {article}"), {"article": article.group(1)}
+        return N_("Law on Communications"), {}
     if low.startswith("court ruling") or "court decision" in low:
-        return "Court ruling"
-    return re.split(r"[;(]", t, maxsplit=1)[0].strip().rstrip(",")
+        return N_("Court ruling"), {}
+    return "{text}", {"text": re.split(r"[;(]", t, maxsplit=1)[0].strip().rstrip(",")}
+
+
+def legal_basis_group_in(text, translated, lang: str = "en") -> str:
+    """:func:`legal_basis_group` of an English ``text`` in ``lang``: a known group as its translated
+    message; any other basis cut from ``translated`` (the ``legal_basis_<lang>`` text) as the
+    English one is cut from ``text``."""
+    t = " ".join(str(text).split()) if text is not None and not (not isinstance(text, str) and pd.isna(text)) else ""
+    message, values = _legal_basis_group(t)
+    if message == "{text}":
+        other = " ".join(str(translated).split())
+        return re.split(r"[;(]", other, maxsplit=1)[0].strip().rstrip(",")
+    return gettext(message, lang).format(**values)
 
 
 def theme_counts(cases: pd.DataFrame, themes: Mapping[str, Iterable[str]], column: str) -> pd.DataFrame:
@@ -477,13 +514,14 @@ def information_controls(
 # --------------------------------------------------------------------------- over time
 
 
-def timeline_table(cases: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
+def timeline_table(cases: pd.DataFrame, measures: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """Put cases and measures on one time line.
 
     Returns one row per case and measure with columns ``kind`` (``case`` or ``measure``),
     ``id``, ``label`` (subject or name), ``category`` (``case (<subject_type>)`` or
     ``measure (<type>)``, underscores as spaces), ``date``, ``date_precision`` and ``year`` (fractional, for plotting),
-    sorted by date.
+    sorted by date. In ``lang``: ``label`` from ``subject_<lang>``/``name_<lang>``, ``category``
+    translated (:data:`SUBJECT_TYPE_LABELS`, :data:`MEASURE_TYPE_LABELS`).
     """
     _require(cases, ["case_id", "subject", "subject_type", "date", "date_precision"], "cases")
     _require(measures, ["measure_id", "name", "type", "date", "date_precision"], "measures")
@@ -491,8 +529,9 @@ def timeline_table(cases: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
         {
             "kind": "case",
             "id": cases["case_id"].astype(str),
-            "label": cases["subject"].astype(str),
-            "category": "case (" + _text(cases["subject_type"], "unspecified").str.replace("_", " ") + ")",
+            "label": label_column(cases, "subject", lang, table="cases").astype(str),
+            "category": [_category(N_("case ({type})"), SUBJECT_TYPE_LABELS, v, lang)
+                         for v in _text(cases["subject_type"], "unspecified")],
             "date": cases["date"].astype(str),
             "date_precision": _text(cases["date_precision"], "year"),
         }
@@ -501,8 +540,9 @@ def timeline_table(cases: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
         {
             "kind": "measure",
             "id": measures["measure_id"].astype(str),
-            "label": measures["name"].astype(str),
-            "category": "measure (" + _text(measures["type"], "unspecified").str.replace("_", " ") + ")",
+            "label": label_column(measures, "name", lang, table="measures").astype(str),
+            "category": [_category(N_("measure ({type})"), MEASURE_TYPE_LABELS, v, lang)
+                         for v in _text(measures["type"], "unspecified")],
             "date": measures["date"].astype(str),
             "date_precision": _text(measures["date_precision"], "year"),
         }
@@ -512,21 +552,31 @@ def timeline_table(cases: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
     return both.sort_values(["year", "kind", "id"]).reset_index(drop=True)
 
 
-def timeline_figure(cases: pd.DataFrame, measures: pd.DataFrame, *, max_label: int = 50):
+def _category(message: str, labels: dict, value: str, lang: str) -> str:
+    kind = gettext(labels[value], lang) if value in labels else value.replace("_", " ")
+    return gettext(message, lang).format(type=kind)
+
+
+def timeline_figure(cases: pd.DataFrame, measures: pd.DataFrame, *, max_label: int = 50, lang: str = "en"):
     """Plot cases and measures over time: one row per item, earliest at the top, coloured by type.
 
     Cases are circles and measures diamonds, with one colour per type (the legend names them). A marker sits at the start of its date's period and is hollow when
     the date is known only to the month or year. Row labels are the case subject or the
-    measure name, cut to ``max_label`` characters. Returns the matplotlib ``Figure``.
+    measure name, cut to ``max_label`` characters; every text in ``lang``. Returns the matplotlib
+    ``Figure``.
     """
     from matplotlib.lines import Line2D
 
     from ctmodule.analysis.plotting import PALETTE, new_figure
 
-    table = timeline_table(cases, measures)
-    categories = sorted(table["category"].unique(), key=lambda c: (not c.startswith("case"), c))
+    table = timeline_table(cases, measures, lang)
+    # the order and colours of the English figure in every language (a case's type before a measure's)
+    english = timeline_table(cases, measures)["category"] if lang != "en" else table["category"]
+    pairs = dict(zip(table["category"], english, strict=True))
+    categories = sorted(table["category"].unique(), key=lambda c: (not pairs[c].startswith("case"), pairs[c]))
+    kinds = dict(zip(table["category"], table["kind"], strict=True))
     style = {
-        cat: ("o" if cat.startswith("case") else "D", PALETTE[i % len(PALETTE)]) for i, cat in enumerate(categories)
+        cat: ("o" if kinds[cat] == "case" else "D", PALETTE[i % len(PALETTE)]) for i, cat in enumerate(categories)
     }
     n = len(table)
     fig, ax = new_figure(9.0, 1.4 + 0.26 * max(n, 1))
@@ -554,10 +604,10 @@ def timeline_figure(cases: pd.DataFrame, measures: pd.DataFrame, *, max_label: i
         for c in categories
     ]
     handles.append(Line2D([], [], marker="o", color="#555555", markerfacecolor="white", linestyle="none",
-                          markersize=7, label="hollow: dated to month or year"))
+                          markersize=7, label=gettext(N_("hollow: dated to month or year"), lang)))
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
-    ax.set_xlabel("Year")
-    ax.set_title("Cases and measures over time, by type", loc="left", fontsize=11)
+    ax.set_xlabel(gettext(N_("Year"), lang))
+    ax.set_title(gettext(N_("Cases and measures over time, by type"), lang), loc="left", fontsize=11)
     return fig
 
 
@@ -583,21 +633,53 @@ def counts_figure(
     *,
     split: bool = True,
     group: Callable[[str], str] | None = None,
+    lang: str = "en",
 ):
-    """Horizontal bar chart of :func:`count_by` (cases per legal basis or subject type)."""
+    """Horizontal bar chart of :func:`count_by` (cases per legal basis or subject type), in ``lang``.
+
+    The bars are counted on the English values; each is then named in ``lang``: a subject type
+    through :data:`SUBJECT_TYPE_LABELS`, a legal basis grouped by :func:`legal_basis_group` through
+    :func:`legal_basis_group_in` (its ``legal_basis_<lang>`` text where the group is not a message),
+    any other value from the ``<column>_<lang>`` column of the rows that have it."""
     counts = count_by(cases, column, split=split, group=group)
+    titles = {"legal_basis": N_("Cases by legal basis"), "subject_type": N_("Cases by subject type")}
+    title = titles.get(column) or N_("Cases by {field}")
     names = dict(CODING_FIELDS)
-    return _barh(counts[column], counts["cases"], f"Cases by {names.get(column, column).lower()}", "Number of cases")
+    title = gettext(title, lang).format(field=gettext(names.get(column, column), lang).lower())
+    return _barh([_value_in(cases, column, v, split, group, lang) for v in counts[column]], counts["cases"],
+                 title, gettext(N_("Number of cases"), lang))
 
 
-def referents_figure(cases: pd.DataFrame, themes: Mapping[str, Iterable[str]] | None = None):
-    """Horizontal bar chart of :func:`referent_themes`: how many cases name each referent theme."""
+def _value_in(cases, column: str, value: str, split: bool, group, lang: str) -> str:
+    """A bar's English value (or group) ``value`` of ``column``, as a reader of ``lang`` reads it."""
+    if lang == "en":
+        return value
+    if value == "(none)":
+        return gettext(N_("(none)"), lang)
+    if column == "subject_type":
+        return gettext(SUBJECT_TYPE_LABELS.get(value, value), lang)
+    translated = label_column(cases, column, lang, table="cases")
+    for english, other in zip(cases[column], translated, strict=True):
+        parts = split_ids(english) if split else [english]
+        others = split_ids(other) if split else [other]
+        for i, part in enumerate(parts):
+            if group is legal_basis_group and legal_basis_group(part) == value:
+                return legal_basis_group_in(part, others[i] if i < len(others) else other, lang)
+            if group is None and str(part).strip() == value:
+                return str(others[i] if i < len(others) else other).strip()
+    return value
+
+
+def referents_figure(cases: pd.DataFrame, themes: Mapping[str, Iterable[str]] | None = None, lang: str = "en"):
+    """Horizontal bar chart of :func:`referent_themes`: how many cases name each referent theme
+    (themes, title and axis in ``lang``; the themes are matched on the English text)."""
     counts = referent_themes(cases, themes)
     return _barh(
-        counts["theme"],
+        [gettext(theme, lang) for theme in counts["theme"]],
         counts["cases"],
-        f"What the {len(cases)} cases say is threatened (referent objects, grouped)",
-        "Number of cases naming the theme (a case can name several)",
+        gettext(N_("What the {count} cases say is threatened (referent objects, grouped)"), lang).format(
+            count=len(cases)),
+        gettext(N_("Number of cases naming the theme (a case can name several)"), lang),
     )
 
 
