@@ -407,7 +407,6 @@ def legal_basis_group(text: str) -> str:
     'Not stated in the sources used'
     """
     t = " ".join(str(text).split())
-    low = t.casefold()
     message, values = _legal_basis_group(t)
     return message.format(**values)
 
