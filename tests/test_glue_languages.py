@@ -135,3 +135,53 @@ def test_each_edition_pastes_its_language(tmp_path, lang, builder):
     assert wanted in images + page
     assert other not in images + page
     assert "ONETABLE" in page  # a table glued once shows in every edition
+
+
+def test_a_chapter_figure_executed_once_reads_in_each_edition(tmp_path):
+    """The whole way: a notebook executed once (the cache shared by the editions, as in the book)
+    glues chapter 2's figure and table per language; the Russian HTML and LaTeX builds paste the
+    Russian ones, the English builds the English ones."""
+    import re
+
+    from sphinx.application import Sphinx
+
+    src = tmp_path / "src"
+    src.mkdir()
+    nb = nbformat.v4.new_notebook()
+    code = nbformat.v4.new_code_cell(
+        "from ctmodule import data\nfrom ctmodule.analysis import instruments\n"
+        "from ctmodule.book.figures import glue, glue_figure\n"
+        "table = data.load('instruments')\n"
+        "_ = glue_figure('fig-a', lambda lang: instruments.plot_domain_decade(table, lang=lang))\n"
+        "glue('tbl-b', lambda lang: instruments.html_table(instruments.counting_summary(table, lang=lang), index=True))")
+    code.metadata["tags"] = ["remove-cell"]
+    nb.cells = [code, nbformat.v4.new_markdown_cell(
+        "# Page\n\n```{glue:figure} fig-a\n:name: fig-a\n\nCaption.\n```\n\n"
+        "```{glue:figure} tbl-b\n:name: tbl-b\n\nTable.\n```\n")]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, src / "index.ipynb")
+    images = {}
+    for lang in ("en", "ru"):
+        for builder in ("html", "latex"):
+            (src / "conf.py").write_text(
+                "extensions = ['myst_nb', 'ctmodule.book.i18n']\nnb_execution_mode = 'cache'\n"
+                f"nb_execution_cache_path = {str(tmp_path / 'cache')!r}\nlanguage = {lang!r}\n"
+                "latex_documents = [('index', 'book.tex', 'Book', 'A', 'manual')]\n", encoding="utf-8")
+            out = tmp_path / f"{lang}-{builder}"
+            Sphinx(str(src), str(src), str(out), str(tmp_path / f"doctrees-{lang}-{builder}"), builder,
+                   status=None, warning=None, freshenv=True).build()
+            if builder == "html":
+                page = (out / "index.html").read_text(encoding="utf-8")
+                svg = "".join(p.read_text(encoding="utf-8") for p in out.rglob("*.svg"))
+                if lang == "ru":
+                    assert "способ подсчёта" in page and "way of counting" not in page
+                    assert "Десятилетие принятия" in svg and "Decade of adoption" not in svg
+                else:
+                    assert "way of counting" in page and "способ" not in page
+                    assert "Decade of adoption" in svg and "Десятилетие" not in svg
+            else:
+                tex = (out / "book.tex").read_text(encoding="utf-8")
+                images[lang] = re.findall(r"includegraphics(?:\[[^\]]*\])?\{\{([0-9a-f]+)\}\.png\}", tex)
+                assert len(images[lang]) == 1
+    # one figure in each PDF, a different image for each language
+    assert images["en"] != images["ru"]
