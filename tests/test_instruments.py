@@ -437,3 +437,20 @@ def test_the_kazakhstan_table_in_russian(table):
     assert set(out["сфера действия"]) <= {"универсальные", "региональные", "национальные"}
     assert set(out["Казахстан"]) <= {"участник", "только подписание", "не участник", "неизвестно"}
     assert all(n.startswith("Док. ") for n in out["документ"])
+
+
+def test_the_definitions_table_in_russian():
+    definitions = pd.DataFrame({
+        "definition_id": ["a", "b", "c"], "kind": ["legal", "academic", "legal"], "year": ["2004", "1988", "1999"],
+        "name": ["Law A", "Scholar B", "Treaty C"], "name_ru": ["Закон А", "Автор Б", "Договор В"],
+        "jurisdiction": ["UN", "—", "CIS"], "jurisdiction_ru": ["ООН", "—", "СНГ"]})
+    assert set(ins.KIND_LABELS) == _schema_enum("definitions", "kind")
+    out = ins.definitions_by_kind(definitions, lang="ru")
+    assert list(out.columns) == ["вид", "год", "название", "юрисдикция"]
+    assert list(out["название"]) == ["Автор Б", "Договор В", "Закон А"]  # the English order
+    assert list(out["вид"]) == ["академическое", "правовое", "правовое"]
+    assert list(out["юрисдикция"]) == ["—", "СНГ", "ООН"]
+    from ctmodule.data import DataError
+
+    with pytest.raises(DataError, match="jurisdiction_ru"):
+        ins.definitions_by_kind(definitions.drop(columns="jurisdiction_ru"), lang="ru")

@@ -309,15 +309,34 @@ def adoption_to_force(df: pd.DataFrame, scope: str | None = None) -> pd.DataFram
     return data[cols].reset_index(drop=True)
 
 
-def definitions_by_kind(definitions: pd.DataFrame) -> pd.DataFrame:
+#: The schema's ``kind`` values of a definition, as a reader reads them.
+KIND_LABELS = {"legal": N_("legal"), "academic": N_("academic"), "operational": N_("operational"),
+               "political": N_("political")}
+
+
+def definitions_by_kind(definitions: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """List the definitions of terrorism grouped by kind and sorted by year (chapter 1).
 
-    Returns the columns kind, year, name and jurisdiction, with a clean index.
+    Returns the columns kind, year, name and jurisdiction, with a clean index. In another
+    language than English the headers and kinds are translated and the name and jurisdiction
+    come from ``name_<lang>`` and ``jurisdiction_<lang>`` (an error naming the file, line and
+    column where one is missing); the order is the English one.
     """
     data = _plain(definitions)
     data["year"] = data["year"].map(year_of).astype("Int64")
     data = data.sort_values(["kind", "year", "name"], kind="stable")
-    return data[["kind", "year", "name", "jurisdiction"]].reset_index(drop=True)
+    out = data[["kind", "year", "name", "jurisdiction"]]
+    if lang == "en":
+        return out.reset_index(drop=True)
+    tr = lambda message: gettext(message, lang)  # noqa: E731
+    names = label_column(_plain(definitions), "name", lang, table="definitions")
+    places = label_column(_plain(definitions), "jurisdiction", lang, table="definitions")
+    return pd.DataFrame({
+        tr(N_("kind")): out["kind"].map(lambda v: tr(KIND_LABELS.get(v, v))),
+        tr(N_("year")): out["year"],
+        tr(N_("name")): names.loc[out.index],
+        tr(N_("jurisdiction")): places.loc[out.index],
+    }).reset_index(drop=True)
 
 
 def tables_overview(tables: dict[str, pd.DataFrame], package: dict | None = None) -> pd.DataFrame:
