@@ -420,3 +420,22 @@ def test_a_missing_translation_names_the_column(cases, measures):
 
     with pytest.raises(DataError, match="subject_ru"):
         cs.timeline_figure(cases, measures, lang="ru")
+
+
+def test_the_coding_card_in_russian(cases, sources):
+    from ctmodule.data import DataError
+
+    texts = ["subject", "securitising_actor", "referent_object", "audience", "extraordinary_measure",
+             "legal_basis", "allegation", "outcome"]
+    russian = cases.assign(**{f"{c}_ru": [f"{c} по-русски {i}" if pd.notna(v) else None
+                                          for i, v in enumerate(cases[c])] for c in texts})
+    card = cs.coding_card(russian, "c-pros", sources, lang="ru")
+    assert card.index.name == "Поле" and list(card.columns) == ["Значение"]
+    assert card.loc["Объект", "Значение"] == "subject по-русски 1"
+    assert card.loc["Тип объекта", "Значение"] == "лицо"
+    assert card.loc["Дата", "Значение"] == "август 2017"
+    assert card.loc["Правовое основание", "Значение"] == "legal_basis по-русски 1"
+    assert card.loc["Источники", "Значение"] == cs.coding_card(cases, "c-pros", sources).loc["Sources", "Value"]
+    assert cs.format_date("2019-11-06", "day", "ru") == "6 ноября 2019 г."
+    with pytest.raises(DataError, match="outcome_ru"):
+        cs.coding_card(russian.drop(columns="outcome_ru"), "c-pros", sources, lang="ru")

@@ -190,8 +190,15 @@ def decimal_year(date: str) -> float:
     return ts.year + (ts - start).days / days
 
 
-def format_date(date: str, precision: str | None = None) -> str:
-    """Write a date for readers at its own precision, never inventing a day or month.
+#: Month names for a date given to the month (``November 2019``), and a date given to the day
+#: (``6 November 2019``: in many languages the month is inflected there), as messages.
+MONTHS = (N_("January"), N_("February"), N_("March"), N_("April"), N_("May"), N_("June"), N_("July"), N_("August"), N_("September"), N_("October"), N_("November"), N_("December"))
+DAY_MONTHS = (N_("{day} January {year}"), N_("{day} February {year}"), N_("{day} March {year}"), N_("{day} April {year}"), N_("{day} May {year}"), N_("{day} June {year}"), N_("{day} July {year}"), N_("{day} August {year}"), N_("{day} September {year}"), N_("{day} October {year}"), N_("{day} November {year}"), N_("{day} December {year}"))
+
+
+def format_date(date: str, precision: str | None = None, lang: str = "en") -> str:
+    """Write a date for readers at its own precision, never inventing a day or month (in ``lang``:
+    ``6 ноября 2019 г.``, through :data:`MONTHS` and :data:`DAY_MONTHS`).
 
     >>> format_date("2019-11-06", "day")
     '6 November 2019'
@@ -207,9 +214,9 @@ def format_date(date: str, precision: str | None = None) -> str:
     if precision not in _PRECISIONS:
         raise ValueError(f"unknown date precision {precision!r}; expected one of {_PRECISIONS}")
     if precision == "day":
-        return f"{ts.day} {ts.month_name()} {ts.year}"
+        return gettext(DAY_MONTHS[ts.month - 1], lang).format(day=ts.day, year=ts.year)
     if precision == "month":
-        return f"{ts.month_name()} {ts.year}"
+        return f"{gettext(MONTHS[ts.month - 1], lang)} {ts.year}"
     return str(ts.year)
 
 
@@ -253,29 +260,38 @@ def cite_sources(source_ids, sources: pd.DataFrame | None = None) -> str:
     return "; ".join(out)
 
 
-def coding_card(cases: pd.DataFrame, case_id: str, sources: pd.DataFrame | None = None) -> pd.DataFrame:
+def coding_card(cases: pd.DataFrame, case_id: str, sources: pd.DataFrame | None = None,
+                lang: str = "en") -> pd.DataFrame:
     """Return the securitisation coding card of one case: one row per field, one column ``Value``.
 
     The rows follow :data:`CODING_FIELDS` (subject, actor, referent object, audience,
     extraordinary measure, legal basis, outcome, sources...). The date is written at its
     precision; source ids are resolved to "Author (year)" when ``sources`` is given.
-    Raises ``KeyError`` for an unknown ``case_id`` or a missing column.
+    In ``lang``: the fields, the header, the subject type and the date translated, each coded
+    text from its ``<field>_<lang>`` column (an error naming the file, line and column where
+    one is missing). Raises ``KeyError`` for an unknown ``case_id`` or a missing column.
     """
     _require(cases, CASE_COLUMNS, "cases")
     row = _case_row(cases, case_id)
+    position = cases.index[cases["case_id"] == case_id][0]
     values = []
     for column, _label in CODING_FIELDS:
         value = row[column]
         if column == "date":
             precision = row["date_precision"]
-            value = format_date(value, None if pd.isna(precision) else str(precision))
+            value = format_date(value, None if pd.isna(precision) else str(precision), lang)
         elif column == "source_id":
             value = cite_sources(value, sources)
         elif value is None or (not isinstance(value, str) and pd.isna(value)):
             value = ""
+        elif column == "subject_type":
+            value = gettext(SUBJECT_TYPE_LABELS.get(str(value), str(value)), lang)
+        elif lang != "en":
+            value = label_column(cases, column, lang, table="cases").loc[position]
         values.append(str(value))
-    card = pd.DataFrame({"Value": values}, index=[label for _c, label in CODING_FIELDS])
-    card.index.name = "Field"
+    card = pd.DataFrame({gettext(N_("Value"), lang): values},
+                        index=[gettext(label, lang) for _c, label in CODING_FIELDS])
+    card.index.name = gettext(N_("Field"), lang)
     return card
 
 
