@@ -140,3 +140,20 @@ def test_the_timeline_in_russian(events):
     assert not [s for s in figure_texts(fig) if re.search(r"[A-Za-z]{3}", s)]
     with pytest.raises(Exception, match="title_ru"):
         t.plot_timeline(events.drop(columns="title_ru"), label_events=["E3"], lang="ru")
+
+
+def test_chapter_4s_timeline_in_russian_from_the_data():
+    import re
+
+    from ctmodule import data
+    from ctmodule.analysis.plotting import figure_texts
+
+    events = data.load("events")
+    if "title_ru" not in events.columns:
+        pytest.skip("the events' Russian titles are not in this checkout")
+    options = dict(start="2009", end="2019", label_events="diplomacy", label_column="title", width=7.5)
+    english = figure_texts(t.plot_timeline(events, **options))
+    russian = figure_texts(t.plot_timeline(events, **options, lang="ru"))
+    assert len(english) == len(russian)
+    left = {s for s in english if re.search(r"[A-Za-z]{3}", s)} & set(russian)
+    assert not left, left
