@@ -439,3 +439,24 @@ def test_the_coding_card_in_russian(cases, sources):
     assert cs.format_date("2019-11-06", "day", "ru") == "6 ноября 2019 г."
     with pytest.raises(DataError, match="outcome_ru"):
         cs.coding_card(russian.drop(columns="outcome_ru"), "c-pros", sources, lang="ru")
+
+
+def test_the_coding_table_and_information_controls_in_russian(cases, measures, sources):
+    from ctmodule.data import DataError
+
+    fields = ["subject", "securitising_actor", "referent_object", "audience", "extraordinary_measure"]
+    russian = cases.assign(**{f"{c}_ru": [f"{c}-ru-{i}" for i in range(len(cases))] for c in fields})
+    table = cs.coding_table(russian, lang="ru")
+    assert list(table.columns) == ["Объект", "Секьюритизирующий актор", "Референтный объект", "Аудитория",
+                                   "Чрезвычайная мера"]
+    assert list(table.index) == list(cs.coding_table(cases).index)
+    assert table.loc["c-pros", "Объект"] == "subject-ru-1"
+    with pytest.raises(DataError, match="audience_ru"):
+        cs.coding_table(russian.drop(columns="audience_ru"), lang="ru")
+    measures = measures.assign(name_ru=[f"мера {i}" for i in range(len(measures))],
+                               legal_basis_ru=[f"основание {i}" for i in range(len(measures))])
+    info = cs.information_controls(measures, sources=sources, labels=True, lang="ru", index=True)
+    english = cs.information_controls(measures, sources=sources, labels=True, index=True)
+    assert info.index.name == "Мера" and list(info.index) == list(english.index)
+    assert list(info.columns) == ["Дата", "Название", "Тип", "Правовое основание", "Источники"]
+    assert "технический контроль" in set(info["Тип"]) and info["Название"].str.startswith("мера ").all()

@@ -96,12 +96,12 @@ CODING_FIELDS = [
 
 #: Reader-facing names of the columns of :func:`information_controls`.
 MEASURE_LABELS = {
-    "measure_id": "Measure",
-    "date": "Date",
-    "name": "Name",
-    "type": "Type",
-    "legal_basis": "Legal basis",
-    "source_id": "Sources",
+    "measure_id": N_("Measure"),
+    "date": N_("Date"),
+    "name": N_("Name"),
+    "type": N_("Type"),
+    "legal_basis": N_("Legal basis"),
+    "source_id": N_("Sources"),
 }
 
 #: The four fields of the securitisation vocabulary that a reader codes for each case.
@@ -300,20 +300,28 @@ def coding_table(
     fields: Iterable[str] = ("subject", *THEORY_FIELDS),
     *,
     labels: bool = True,
+    lang: str = "en",
 ) -> pd.DataFrame:
     """Return the coding of every case side by side, indexed by ``case_id`` in date order.
 
     ``fields`` are columns of ``cases``; with ``labels=True`` they are renamed to the
-    reader-facing labels of :data:`CODING_FIELDS`.
+    reader-facing labels of :data:`CODING_FIELDS` (in ``lang``, whose coded texts come from
+    their ``<field>_<lang>`` columns, a subject type through :data:`SUBJECT_TYPE_LABELS`).
     """
     fields = list(fields)
     _require(cases, ["case_id", "date", *fields], "cases")
+    if lang != "en":
+        cases = cases.assign(**{
+            field: (cases[field].map(lambda v: gettext(SUBJECT_TYPE_LABELS.get(str(v), str(v)), lang)
+                                     if isinstance(v, str) else v)
+                    if field == "subject_type" else label_column(cases, field, lang, table="cases"))
+            for field in fields if field not in ("case_id", "date", "date_precision", "source_id")})
     order = cases.assign(_start=cases["date"].map(period_start)).sort_values(["_start", "case_id"])
     table = order.set_index("case_id")[fields]
     table = table.apply(_text)
     if labels:
         names = dict(CODING_FIELDS)
-        table = table.rename(columns={c: names.get(c, c) for c in fields})
+        table = table.rename(columns={c: gettext(names[c], lang) if c in names else c for c in fields})
     return table
 
 
@@ -493,15 +501,19 @@ def information_controls(
     *,
     sources: pd.DataFrame | None = None,
     labels: bool = False,
+    lang: str = "en",
+    index: bool = False,
 ) -> pd.DataFrame:
-    """Return the measures of information control, in date order.
+    """Return the measures of information control, in date order (``index=True``: indexed by the
+    measure's id, its column's label as the index name).
 
     A measure counts when its ``type`` is one of ``types``, or when its ``type``, ``name``
     or ``legal_basis`` contains one of ``words`` (case-insensitive). Returns columns
     ``measure_id``, ``date`` (written at its precision), ``name``, ``type``,
     ``legal_basis`` and ``source_id`` (as "Author (year)" when ``sources`` is given).
     With ``labels=True`` the columns get the reader-facing names of :data:`MEASURE_LABELS`
-    and underscores in the type become spaces.
+    and underscores in the type become spaces; in ``lang`` the dates, names, types and legal bases
+    read in that language (``name_<lang>``, ``legal_basis_<lang>``, :data:`MEASURE_TYPE_LABELS`).
     """
     _require(measures, MEASURE_COLUMNS, "measures")
     types = {t.casefold() for t in types}
@@ -515,14 +527,20 @@ def information_controls(
     sel = measures[mask].copy()
     sel["_start"] = sel["date"].map(period_start)
     sel = sel.sort_values(["_start", "measure_id"])
-    sel["date"] = [format_date(d, str(p)) for d, p in zip(sel["date"], sel["date_precision"], strict=True)]
+    sel["date"] = [format_date(d, str(p), lang) for d, p in zip(sel["date"], sel["date_precision"], strict=True)]
+    if lang != "en":
+        sel["name"] = label_column(measures, "name", lang, table="measures").loc[sel.index]
+        sel["legal_basis"] = label_column(measures, "legal_basis", lang, table="measures").loc[sel.index]
     cols = ["measure_id", "date", "name", "type", "legal_basis", "source_id"]
     out = sel[cols].apply(_text).reset_index(drop=True)
     if sources is not None:
         out["source_id"] = [cite_sources(ids, sources) for ids in out["source_id"]]
     if labels:
-        out["type"] = out["type"].str.replace("_", " ")
-        out = out.rename(columns=MEASURE_LABELS)
+        out["type"] = [gettext(MEASURE_TYPE_LABELS[t], lang) if t in MEASURE_TYPE_LABELS else t.replace("_", " ")
+                       for t in out["type"]]
+        out = out.rename(columns={k: gettext(v, lang) for k, v in MEASURE_LABELS.items()})
+    if index:
+        out = out.set_index(out.columns[0])
     return out
 
 
