@@ -171,3 +171,11 @@ def test_the_tables_in_russian():
     assert "Самый жёсткий инструмент" in table.columns and "Казахстан" in set(table["Государство"])
     assert set(table["Отмена закодирована"]) <= {"да", "нет"}
     assert len(table) == len(rg.comparison_table(SMALL))
+
+
+def test_the_reversals_table_in_russian():
+    table = rg.reversals_table(SMALL, lang="ru")
+    assert list(table.columns)[:5] == ["Код случая", "Государство", "Дата", "Ход", "Инструмент"]
+    assert set(table["Государство"]) == {"Узбекистан", "Кыргызстан", "Таджикистан"}
+    assert set(table["Ход"]) == {"десекьюритизирующий", "отказ"}
+    assert len(table) == len(rg.reversals(SMALL))

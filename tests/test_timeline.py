@@ -157,3 +157,15 @@ def test_chapter_4s_timeline_in_russian_from_the_data():
     assert len(english) == len(russian)
     left = {s for s in english if re.search(r"[A-Za-z]{3}", s)} & set(russian)
     assert not left, left
+
+
+def test_the_record_table_in_russian(events):
+    events = events.assign(title_ru=[f"событие {i}" for i in range(5)], actor_ru=[f"актор {i}" for i in range(5)],
+                           confidence=["confirmed", "partial", "unconfirmed", "confirmed", "partial"])
+    table = t.record_table(events, categories=["diplomacy"], lang="ru")
+    assert table.index.name == "дата"
+    assert list(table.columns) == ["событие", "актор", "достоверность", "источники"]
+    assert set(table["достоверность"]) <= {"подтверждено", "частично", "не подтверждено"}
+    assert table["событие"].str.startswith("событие ").all()
+    english = t.record_table(events, categories=["diplomacy"])
+    assert list(english.columns) == ["event", "actor", "confidence", "sources"] and len(english) == len(table)

@@ -225,6 +225,21 @@ def ranking(profile: pd.DataFrame, reach: Sequence[str] = REACH) -> pd.DataFrame
     return out.sort_values(["_k", "_n"]).drop(columns=["_k", "_n"])
 
 
+def reversals_table(cases: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """:func:`reversals` for readers: states, moves and instruments named, headers in ``lang``."""
+    tr = lambda message: gettext(message, lang)  # noqa: E731
+    table = reversals(cases)
+    table = table.assign(
+        country=table["country"].map(lambda c: tr(COUNTRIES.get(c, c))),
+        move=table["move"].map(lambda v: tr(MOVE_LABELS.get(v, v))),
+        instrument=table["instrument"].map(lambda v: tr(INSTRUMENT_LABELS.get(v, v)) if isinstance(v, str) else v),
+    )
+    labels = {"case_id": N_("Case id"), "country": N_("State"), "date": N_("Date"), "move": N_("Move"),
+              "instrument": N_("Instrument"), "earlier": N_("Earlier securitising moves"),
+              "years_after": N_("Years after the first")}
+    return table[list(labels)].rename(columns={k: tr(v) for k, v in labels.items()})
+
+
 def comparison_table(
     cases: pd.DataFrame, measures: pd.DataFrame | None = None, reach: Sequence[str] = REACH, lang: str = "en"
 ) -> pd.DataFrame:

@@ -30,6 +30,8 @@ CATEGORY_LABELS = {
     "information_control": N_("information control"),
     "treaty": N_("treaty"),
 }
+#: The schema's ``confidence`` values, as a reader reads them.
+CONFIDENCE_LABELS = {"confirmed": N_("confirmed"), "partial": N_("partial"), "unconfirmed": N_("unconfirmed")}
 
 #: Kazakhstan's term as an elected member of the UN Security Council.
 UNSC_TERM = ("2017-01-01", "2018-12-31")
@@ -305,3 +307,22 @@ def _year_formatter():
     from matplotlib.dates import DateFormatter
 
     return DateFormatter("%Y")
+
+
+def record_table(events, *, categories=None, start=None, end=None, lang: str = "en"):
+    """The events of :func:`filter_events` as a reader's table indexed by date: title, actor,
+    confidence and sources, in ``lang`` (headers and confidence translated, title and actor from
+    ``title_<lang>`` and ``actor_<lang>``)."""
+    import pandas as pd
+
+    sel = filter_events(events, categories=categories, start=start, end=end)
+    tr = lambda message: gettext(message, lang)  # noqa: E731
+    table = pd.DataFrame({
+        tr(N_("date")): sel["date"].astype(str),
+        tr(N_("event")): _label_column(sel, "title", lang, table="events"),
+        tr(N_("actor")): _label_column(sel, "actor", lang, table="events"),
+        tr(N_("confidence")): sel["confidence"].map(
+            lambda v: tr(CONFIDENCE_LABELS.get(str(v), str(v))) if isinstance(v, str) else v),
+        tr(N_("sources")): sel["source_id"],
+    })
+    return table.set_index(tr(N_("date")))
