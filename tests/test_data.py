@@ -298,11 +298,12 @@ def test_the_data_card_gives_each_table_its_row_count():
 # domain, gender's setting) are not here: the code translates enum values.
 RUSSIAN_LABELS = {
     "elements": ["label", "description", "scenario_question"],
-    "definitions": ["name"],
-    "instruments": ["short_name", "full_name"],
+    "definitions": ["name", "jurisdiction"],
+    "instruments": ["short_name", "full_name", "kazakhstan_status"],
     "scenarios": ["title", "description"],
     "gender": ["group_label"],
-    "measures": ["name", "description"],
+    "measures": ["name", "legal_basis", "description"],
+    "cases": ["legal_basis"],
 }
 
 
