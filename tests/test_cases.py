@@ -347,3 +347,116 @@ def test_measures_before_respects_precision():
     bad = measures.assign(date=["2016-06-04", "2016-14", "2016", "2016-07"])
     with pytest.raises(ValueError, match=r"row 3 \(m-month\), column date"):
         cs.measures_before(bad, "2016-06-05")
+
+
+# --- in every language (issue 18) -----------------------------------------------------------
+
+def _enum(table_name, field):
+    import json
+
+    from ctmodule.paths import data_dir
+
+    package = json.loads((data_dir() / "datapackage.json").read_text(encoding="utf-8"))
+    resource = next(r for r in package["resources"] if r["name"] == table_name)
+    return set(next(f for f in resource["schema"]["fields"] if f["name"] == field)["constraints"]["enum"])
+
+
+def test_the_enum_translations_cover_the_schema():
+    assert set(cs.SUBJECT_TYPE_LABELS) == _enum("cases", "subject_type")
+    assert set(cs.MEASURE_TYPE_LABELS) == _enum("measures", "type")
+
+
+def _in_russian(cases, measures):
+    cases = cases.assign(subject_ru=["Движение М", "Активист А", "Неназванный активист"],
+                         legal_basis_ru=["Закон об экстремизме", "Ст. 174", "Ст. 405; Закон об экстремизме"])
+    measures = measures.assign(name_ru=["Приостановка сетей", "Блокировка сайтов", "Сертификат безопасности",
+                                        "Государственная программа", "Закон об экстремизме"])
+    return cases, measures
+
+
+def _latin(texts):
+    import re
+
+    return {t for t in texts if re.search(r"[A-Za-z]{3}", t)}
+
+
+def test_the_timeline_in_russian(cases, measures):
+    from ctmodule.analysis.plotting import figure_texts
+
+    cases, measures = _in_russian(cases, measures)
+    english = figure_texts(cs.timeline_figure(cases, measures))
+    fig = cs.timeline_figure(cases, measures, lang="ru")
+    russian = figure_texts(fig)
+    ax = fig.axes[0]
+    assert ax.get_title(loc="left") == "Случаи и меры во времени, по типам" and ax.get_xlabel() == "Год"
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend[0] == "случай (организация)" and "мера (технический контроль)" in legend
+    assert "Движение М" in russian and "Приостановка сетей" in russian
+    assert not _latin(russian) and _latin(english)
+    # the same items in the same order, with the same colours, in both languages
+    english_ax = cs.timeline_figure(cases, measures).axes[0]
+    assert [line.get_color() for line in ax.lines] == [line.get_color() for line in english_ax.lines]
+
+
+def test_the_legal_basis_and_referents_in_russian(cases):
+    from ctmodule.analysis.plotting import figure_texts
+
+    cases = cases.assign(legal_basis_ru=["Закон об экстремизме", "Ст. 174", "Ст. 405; Закон об экстремизме"])
+    fig = cs.counts_figure(cases, "legal_basis", split=True, group=cs.legal_basis_group, lang="ru")
+    texts = figure_texts(fig)
+    assert fig.axes[0].get_title(loc="left") == "Случаи по правовому основанию"
+    assert "Закон об экстремизме" in texts and "Ст. 174" in texts and not _latin(texts)
+    coded = cases.assign(legal_basis=["Criminal Code art. 174", "Not stated", "Law on Communications"])
+    labels = [t.get_text() for t in cs.counts_figure(coded, "legal_basis", split=False, group=cs.legal_basis_group,
+                                                     lang="ru").axes[0].get_yticklabels()]
+    assert set(labels) == {"Уголовный кодекс, ст. 174", "В использованных источниках не указано", "Закон «О связи»"}
+    referents = cs.referents_figure(cases, lang="ru").axes[0]
+    assert "Государство и его безопасность" in [t.get_text() for t in referents.get_yticklabels()]
+    assert referents.get_title(loc="left").startswith("Что, согласно 3 случаям")
+
+
+def test_a_missing_translation_names_the_column(cases, measures):
+    from ctmodule.data import DataError
+
+    with pytest.raises(DataError, match="subject_ru"):
+        cs.timeline_figure(cases, measures, lang="ru")
+
+
+def test_the_coding_card_in_russian(cases, sources):
+    from ctmodule.data import DataError
+
+    texts = ["subject", "securitising_actor", "referent_object", "audience", "extraordinary_measure",
+             "legal_basis", "allegation", "outcome"]
+    russian = cases.assign(**{f"{c}_ru": [f"{c} по-русски {i}" if pd.notna(v) else None
+                                          for i, v in enumerate(cases[c])] for c in texts})
+    card = cs.coding_card(russian, "c-pros", sources, lang="ru")
+    assert card.index.name == "Поле" and list(card.columns) == ["Значение"]
+    assert card.loc["Объект", "Значение"] == "subject по-русски 1"
+    assert card.loc["Тип объекта", "Значение"] == "лицо"
+    assert card.loc["Дата", "Значение"] == "август 2017"
+    assert card.loc["Правовое основание", "Значение"] == "legal_basis по-русски 1"
+    assert card.loc["Источники", "Значение"] == cs.coding_card(cases, "c-pros", sources).loc["Sources", "Value"]
+    assert cs.format_date("2019-11-06", "day", "ru") == "6 ноября 2019 г."
+    with pytest.raises(DataError, match="outcome_ru"):
+        cs.coding_card(russian.drop(columns="outcome_ru"), "c-pros", sources, lang="ru")
+
+
+def test_the_coding_table_and_information_controls_in_russian(cases, measures, sources):
+    from ctmodule.data import DataError
+
+    fields = ["subject", "securitising_actor", "referent_object", "audience", "extraordinary_measure"]
+    russian = cases.assign(**{f"{c}_ru": [f"{c}-ru-{i}" for i in range(len(cases))] for c in fields})
+    table = cs.coding_table(russian, lang="ru")
+    assert list(table.columns) == ["Объект", "Секьюритизирующий актор", "Референтный объект", "Аудитория",
+                                   "Чрезвычайная мера"]
+    assert list(table.index) == list(cs.coding_table(cases).index)
+    assert table.loc["c-pros", "Объект"] == "subject-ru-1"
+    with pytest.raises(DataError, match="audience_ru"):
+        cs.coding_table(russian.drop(columns="audience_ru"), lang="ru")
+    measures = measures.assign(name_ru=[f"мера {i}" for i in range(len(measures))],
+                               legal_basis_ru=[f"основание {i}" for i in range(len(measures))])
+    info = cs.information_controls(measures, sources=sources, labels=True, lang="ru", index=True)
+    english = cs.information_controls(measures, sources=sources, labels=True, index=True)
+    assert info.index.name == "Мера" and list(info.index) == list(english.index)
+    assert list(info.columns) == ["Дата", "Название", "Тип", "Правовое основание", "Источники"]
+    assert "технический контроль" in set(info["Тип"]) and info["Название"].str.startswith("мера ").all()

@@ -458,3 +458,19 @@ def test_both_verdict_figures_use_the_same_colours_and_hatches(mixed, sources):
     assert seeds == claimants
     assert [s[0] for s in seeds] == [cl.STATUS_LABELS[s] for s in cl.STATUSES]
     assert [s[2] for s in seeds] == ["", "//", ".."]
+
+
+def test_the_claims_figure_in_russian(mixed):
+    import re
+
+    from ctmodule.analysis.plotting import figure_texts
+
+    assert set(cl.STATUS_LABELS) == set(cl.STATUSES) and set(cl.CLAIMANT_LABELS) == set(cl.CLAIMANT_TYPES)
+    fig = cl.plot_status_by_claimant(mixed, lang="ru")
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == [
+        "Исходные тексты (критики) (n=3)", "Правительства и должностные лица (n=3)", "Международные органы (n=1)",
+        "НПО (n=1)"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "Подтверждено другими источниками", "Другие источники расходятся", "Не проверено"]
+    assert not [s for s in figure_texts(fig) if re.search(r"[A-Za-z]{3}", s)]

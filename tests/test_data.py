@@ -292,3 +292,51 @@ def test_the_data_card_gives_each_table_its_row_count():
     wrong = {name: (rows, len(pd.read_csv(data / name))) for name, rows in stated.items()
              if rows != len(pd.read_csv(data / name))}
     assert not wrong, "data/README.md: row counts (stated, actual) out of date: " + repr(wrong)
+
+
+# The label columns the Russian edition shows, by table (issue 18). Enum columns (instruments'
+# domain, gender's setting) are not here: the code translates enum values.
+RUSSIAN_LABELS = {
+    "elements": ["label", "description", "scenario_question"],
+    "definitions": ["name", "jurisdiction"],
+    "instruments": ["short_name", "full_name", "kazakhstan_status"],
+    "scenarios": ["title", "description"],
+    "gender": ["group_label"],
+    "measures": ["name", "legal_basis", "description"],
+    "cases": ["legal_basis"],
+}
+
+
+@pytest.mark.skipif(not (REAL_DATA / "datapackage.json").is_file(), reason="data/ not written yet")
+@pytest.mark.parametrize("table", sorted(RUSSIAN_LABELS))
+def test_shown_labels_have_a_russian_column_on_every_row(table):
+    frame = data.load(table, REAL_DATA)
+    for column in RUSSIAN_LABELS[table]:
+        russian = data.label_column(frame, column, "ru", table=table)
+        assert len(russian) == len(frame)
+        # a Russian text, not the English copied over: every cell has Cyrillic letters
+        latin_only = [v for v in russian if not any("\u0400" <= ch <= "\u04ff" for ch in str(v))]
+        assert not latin_only, f"{table}.{column}_ru: {latin_only[:3]}"
+        assert (russian != frame[column]).all()
+
+
+@pytest.mark.skipif(not (REAL_DATA / "datapackage.json").is_file(), reason="data/ not written yet")
+def test_russian_fields_follow_their_english_field_and_keep_its_rules():
+    import json
+
+    package = json.loads((REAL_DATA / "datapackage.json").read_text(encoding="utf-8"))
+    seen = set()
+    for resource in package["resources"]:
+        fields = resource["schema"]["fields"]
+        names = [f["name"] for f in fields]
+        for i, field in enumerate(fields):
+            if not field["name"].endswith("_ru"):
+                continue
+            english = fields[i - 1]
+            assert english["name"] + "_ru" == field["name"], (resource["name"], field["name"], names)
+            assert field["type"] == english["type"] == "string"
+            assert field["description"].startswith(f"The Russian of {english['name']}")
+            assert field["title"] == english["title"] + " (Russian)"
+            assert bool(field["constraints"].get("required")) == bool(english["constraints"].get("required"))
+            seen.add((resource["name"], english["name"]))
+    assert seen >= {(t, c) for t, cols in RUSSIAN_LABELS.items() for c in cols}

@@ -190,3 +190,29 @@ def test_rank_swaps_reports_strict_reversals_only():
     assert d.rank_swaps(grid, "t", {}) == []
     with pytest.raises(KeyError):
         d.rank_swaps(grid, "nobody", {"e1": 3})
+
+
+def test_the_grid_and_matrix_in_russian(de, elements):
+    import re
+
+    from ctmodule.analysis.plotting import figure_texts
+    from ctmodule.data import DataError
+
+    definitions = pd.DataFrame({"definition_id": ["A", "B", "C"], "name": ["Act A", "Law B", "Code C"],
+                                "name_ru": ["Акт А", "Закон Б", "Кодекс В"]})
+    elements = elements.assign(label_ru=["Насилие", "Жертвы среди гражданских лиц", "Политический мотив",
+                                         "Угроза включена"])
+    grid = d.element_grid(de, definitions=definitions, elements=elements, definition_label="name",
+                          element_label="label", lang="ru")
+    assert list(grid.index) == ["Акт А", "Закон Б", "Кодекс В"] and grid.columns[0] == "Насилие"
+    texts = figure_texts(d.plot_element_grid(grid, lang="ru"))
+    assert {"да", "част.", "нет"} <= set(texts)
+    assert not [s for s in texts if re.search(r"[A-Za-z]{3}", s)]
+    english = figure_texts(d.plot_element_grid(d.element_grid(de, definitions=definitions, elements=elements,
+                                                               definition_label="name", element_label="label")))
+    assert {"yes", "part", "no", "Act A", "Violence"} <= set(english)
+    matrix = d.similarity_matrix(d.element_grid(de, numeric=True))
+    fig = d.plot_similarity_matrix(matrix, lang="ru")
+    assert "сходство (0 — ничего общего, 1 — совпадение)" in figure_texts(fig)
+    with pytest.raises(DataError, match="label_ru"):
+        d.element_grid(de, elements=elements.drop(columns="label_ru"), element_label="label", lang="ru")

@@ -60,3 +60,21 @@ def test_module_data_and_figure():
     fig = gd.plot_women_share(g)
     texts = [t.get_text() for t in fig.axes[0].texts]
     assert "156 of 189 women" in texts and len(texts) == len(g)
+
+
+def test_the_figure_and_table_in_russian():
+    import re
+
+    from ctmodule.analysis.plotting import figure_texts
+
+    g = frame(group_label_ru=["Возвращённые А", "Процесс Б", "Возвращённые В"])
+    assert set(gd.SETTING_LABELS) == {"defendant", "returnee", "programme"}
+    fig = gd.plot_women_share(g, lang="ru")
+    texts = figure_texts(fig)
+    assert fig.axes[0].get_xlabel() == "Доля от учтённых взрослых (%)"
+    assert "женщин: 156 из 189" in texts and "Женщины" in texts and "Мужчины" in texts
+    assert any(t.startswith("Возвращённые А") for t in texts)
+    assert not [t for t in texts if re.search(r"[A-Za-z]{3}", t)]
+    table = gd.share_table(g, lang="ru")
+    assert list(table.columns)[:3] == ["Контекст", "Группа", "Дата"]
+    assert table["Контекст"].iloc[0] == "Обвиняемые" and "Процесс Б" in set(table["Группа"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -357,3 +359,98 @@ def test_joining_lags_name_the_row_of_a_bad_date():
 def test_joining_lags_on_the_real_data():
     medians = ins.median_lag(pd.read_csv(data_dir() / "instruments.csv"))
     assert medians.index[0] == "regional" and medians["regional"] < medians["universal"]
+
+
+# --- in every language (issue 18) -----------------------------------------------------------
+
+def _schema_enum(table_name: str, field: str) -> set[str]:
+    import json
+
+    package = json.loads((data_dir() / "datapackage.json").read_text(encoding="utf-8"))
+    resource = next(r for r in package["resources"] if r["name"] == table_name)
+    spec = next(f for f in resource["schema"]["fields"] if f["name"] == field)
+    return set(spec["constraints"]["enum"])
+
+
+def test_the_enum_translations_cover_the_schema():
+    assert set(ins.SCOPE_LABELS) == _schema_enum("instruments", "scope")
+    assert set(ins.DOMAIN_LABELS) == _schema_enum("instruments", "domain")
+    assert set(ins.KZ_LABELS) == set(ins.KZ_CATEGORIES)
+
+
+def _latin(texts) -> set[str]:
+    import re
+
+    return {t for t in texts if re.search(r"[A-Za-z]{3}", t)}
+
+
+@pytest.mark.parametrize("plot", [ins.plot_domain_decade, ins.plot_adoption_timeline, ins.plot_kazakhstan_status])
+def test_a_russian_figure_leaves_no_english_label(plot):
+    from ctmodule import data
+    from ctmodule.analysis.plotting import figure_texts
+
+    table = data.load("instruments")
+    english, russian = figure_texts(plot(table, lang="en")), figure_texts(plot(table, lang="ru"))
+    assert len(english) == len(russian)
+    assert _latin(english) and not (_latin(english) & set(russian))
+    assert any(re.search("[а-яё]{4}", t) for t in russian)
+
+
+def test_the_russian_axes_and_legends():
+    from ctmodule import data
+    from ctmodule.analysis.plotting import figure_texts
+
+    table = data.load("instruments")
+    ax = ins.plot_domain_decade(table, lang="ru").axes[0]
+    assert ax.get_xlabel() == "Десятилетие принятия"
+    assert ax.get_ylabel() == "Число принятых универсальных документов"
+    assert ax.get_legend().get_title().get_text() == "Область"
+    assert "гражданская авиация" in [t.get_text() for t in ax.get_legend().get_texts()]
+    timeline = figure_texts(ins.plot_adoption_timeline(table, lang="ru"))
+    assert "вступление в силу" in timeline and "Год" in timeline
+    names = dict(zip(table["instrument_id"], table["short_name_ru"], strict=True))
+    assert set(names.values()) & set(timeline)
+    kz = ins.plot_kazakhstan_status(table, lang="ru").axes[0]
+    assert [t.get_text() for t in kz.get_yticklabels()][:2] == ["универсальные", "региональные"]
+    assert kz.get_legend().get_title().get_text() == "Казахстан"
+
+
+def test_a_missing_translation_is_an_error_naming_the_column(table):
+    from ctmodule.data import DataError
+
+    with pytest.raises(DataError, match="short_name_ru"):
+        ins.plot_adoption_timeline(table, lang="ru")
+
+
+def test_the_counting_table_in_russian(table):
+    summary = ins.counting_summary(table, lang="ru")
+    assert summary.index.name == "способ подсчёта" and list(summary.columns) == ["число"]
+    assert summary.index[0] == "универсальные документы, считая каждый протокол и каждую поправку"
+    assert list(summary["число"]) == list(ins.counting_summary(table)["count"])
+
+
+def test_the_kazakhstan_table_in_russian(table):
+    table = table.assign(short_name_ru=["Док. " + n for n in table["short_name"]],
+                         kazakhstan_status_ru=["Примечание " + str(i) for i in range(len(table))])
+    out = ins.kazakhstan_table(table, lang="ru")
+    assert list(out.columns) == ["документ", "сфера действия", "принят", "Казахстан", "что говорят источники"]
+    assert set(out["сфера действия"]) <= {"универсальные", "региональные", "национальные"}
+    assert set(out["Казахстан"]) <= {"участник", "только подписание", "не участник", "неизвестно"}
+    assert all(n.startswith("Док. ") for n in out["документ"])
+
+
+def test_the_definitions_table_in_russian():
+    definitions = pd.DataFrame({
+        "definition_id": ["a", "b", "c"], "kind": ["legal", "academic", "legal"], "year": ["2004", "1988", "1999"],
+        "name": ["Law A", "Scholar B", "Treaty C"], "name_ru": ["Закон А", "Автор Б", "Договор В"],
+        "jurisdiction": ["UN", "—", "CIS"], "jurisdiction_ru": ["ООН", "—", "СНГ"]})
+    assert set(ins.KIND_LABELS) == _schema_enum("definitions", "kind")
+    out = ins.definitions_by_kind(definitions, lang="ru")
+    assert list(out.columns) == ["вид", "год", "название", "юрисдикция"]
+    assert list(out["название"]) == ["Автор Б", "Договор В", "Закон А"]  # the English order
+    assert list(out["вид"]) == ["академическое", "правовое", "правовое"]
+    assert list(out["юрисдикция"]) == ["—", "СНГ", "ООН"]
+    from ctmodule.data import DataError
+
+    with pytest.raises(DataError, match="jurisdiction_ru"):
+        ins.definitions_by_kind(definitions.drop(columns="jurisdiction_ru"), lang="ru")

@@ -124,3 +124,58 @@ def test_case_list_leaves_out_excluded_states_and_sorts_by_state_then_date():
     assert list(rg.case_list(cases, exclude=("KGZ", "TJK", "UZB"))["Case id"]) == []
     real = rg.case_list(data.load("cases"))
     assert "Kazakhstan" not in set(real["State"]) and len(real) >= 8
+
+
+# --- in every language (issue 18) -----------------------------------------------------------
+
+def _enum(table_name, field):
+    import json
+
+    from ctmodule.paths import data_dir
+
+    package = json.loads((data_dir() / "datapackage.json").read_text(encoding="utf-8"))
+    resource = next(r for r in package["resources"] if r["name"] == table_name)
+    return set(next(f for f in resource["schema"]["fields"] if f["name"] == field)["constraints"]["enum"])
+
+
+def test_the_enum_translations_cover_the_schema():
+    assert set(rg.COUNTRIES) == _enum("cases", "country")
+    assert set(rg.INSTRUMENT_LABELS) == _enum("cases", "instrument") == set(rg.REACH)
+    assert set(rg.MOVE_LABELS) == _enum("cases", "move")
+
+
+def test_the_moves_figure_in_russian():
+    import re
+
+    from ctmodule.analysis.plotting import figure_texts
+
+    fig = rg.moves_figure(SMALL, lang="ru")
+    ax = fig.axes[0]
+    assert ax.get_title() == "Секьюритизирующие и десекьюритизирующие ходы по государствам"
+    assert [t.get_text() for t in ax.get_yticklabels()][::-1] == [
+        "Казахстан", "Кыргызстан", "Таджикистан", "Туркменистан", "Узбекистан"]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "секьюритизирующий: запрет" in legend and "отказ" in legend
+    assert not [t for t in figure_texts(fig) if re.search(r"[A-Za-z]{3}", t)]
+
+
+def test_the_tables_in_russian():
+    cases = SMALL.assign(subject=[f"Subject {i}" for i in range(len(SMALL))],
+                         subject_ru=[f"Объект {i}" for i in range(len(SMALL))])
+    listed = rg.case_list(cases, lang="ru")
+    assert list(listed.columns) == ["Государство", "Дата", "Объект", "Ход", "Инструмент", "Код случая"]
+    assert set(listed["Государство"]) == {"Кыргызстан", "Таджикистан", "Узбекистан"}
+    assert set(listed["Ход"]) <= {"секьюритизирующий", "десекьюритизирующий", "отказ"}
+    assert all(s.startswith("Объект ") for s in listed["Объект"])
+    table = rg.comparison_table(SMALL, lang="ru")
+    assert "Самый жёсткий инструмент" in table.columns and "Казахстан" in set(table["Государство"])
+    assert set(table["Отмена закодирована"]) <= {"да", "нет"}
+    assert len(table) == len(rg.comparison_table(SMALL))
+
+
+def test_the_reversals_table_in_russian():
+    table = rg.reversals_table(SMALL, lang="ru")
+    assert list(table.columns)[:5] == ["Код случая", "Государство", "Дата", "Ход", "Инструмент"]
+    assert set(table["Государство"]) == {"Узбекистан", "Кыргызстан", "Таджикистан"}
+    assert set(table["Ход"]) == {"десекьюритизирующий", "отказ"}
+    assert len(table) == len(rg.reversals(SMALL))

@@ -98,3 +98,25 @@ def test_plot_legend_reads_without_underscores():
     table = sy.counts_by_period(pd.DataFrame({"date": ["2019"], "category": ["information_control"]}), "category")
     fig = sy.plot_counts_by_period(table)
     assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["information control"]
+
+
+def test_the_figure_in_russian():
+    import re
+
+    from ctmodule.analysis import timeline
+    from ctmodule.analysis.plotting import figure_texts
+
+    events = pd.DataFrame({"date": ["1999-07-13", "2001", "2016-06", "2019"],
+                           "category": ["law", "treaty", "diplomacy", "information_control"]})
+    counts = sy.counts_by_period(events, "category")
+    fig = sy.plot_counts_by_period(counts, ylabel=sy.EVENTS_YLABEL, legend_title=sy.CATEGORY_TITLE,
+                                   labels=timeline.CATEGORY_LABELS, lang="ru")
+    ax = fig.axes[0]
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("Период", "Число событий")
+    assert ax.get_legend().get_title().get_text() == "Категория"
+    assert {x.get_text() for x in ax.get_legend().get_texts()} == {
+        "закон", "договор", "дипломатия", "информационный контроль"}
+    assert not [s for s in figure_texts(fig) if re.search(r"[A-Za-z]{3}", s)]
+    english = sy.plot_counts_by_period(counts, ylabel=sy.EVENTS_YLABEL, labels=timeline.CATEGORY_LABELS).axes[0]
+    assert english.get_ylabel() == "Number of events"
+    assert "information control" in {x.get_text() for x in english.get_legend().get_texts()}

@@ -109,3 +109,63 @@ def test_real_data_if_present():
     assert (out["start"] <= out["end"]).all()
     term = t.filter_events(ev, start=t.UNSC_TERM[0], end=t.UNSC_TERM[1])
     assert not term.empty
+
+
+def test_the_category_translations_cover_the_schema():
+    import json
+
+    from ctmodule.paths import data_dir
+
+    package = json.loads((data_dir() / "datapackage.json").read_text(encoding="utf-8"))
+    events = next(r for r in package["resources"] if r["name"] == "events")
+    enum = next(f for f in events["schema"]["fields"] if f["name"] == "category")["constraints"]["enum"]
+    assert set(t.CATEGORY_LABELS) == set(enum)
+
+
+def test_the_timeline_in_russian(events):
+    import re
+
+    from ctmodule.analysis.plotting import figure_texts
+
+    events = events.assign(category=["diplomacy", "diplomacy", "law", "treaty", "information_control"],
+                           title_ru=["Председательство в ОБСЕ", "Предложение коалиции", "Послание",
+                                     "Подписание кодекса", "Саммит в Астане"])
+    fig = t.plot_timeline(events, label_events=["E3", "E4"], lang="ru")
+    overview, close_up = fig.axes
+    assert {x.get_text() for x in overview.get_yticklabels()} == {
+        "дипломатия", "закон", "договор", "информационный контроль"}
+    assert [x.get_text() for x in close_up.get_yticklabels()] == ["Послание", "Подписание кодекса"]
+    assert [x.get_text() for x in overview.get_legend().get_texts()] == [
+        "членство в Совете Безопасности ООН, 2017–2018"]
+    assert not [s for s in figure_texts(fig) if re.search(r"[A-Za-z]{3}", s)]
+    with pytest.raises(Exception, match="title_ru"):
+        t.plot_timeline(events.drop(columns="title_ru"), label_events=["E3"], lang="ru")
+
+
+def test_chapter_4s_timeline_in_russian_from_the_data():
+    import re
+
+    from ctmodule import data
+    from ctmodule.analysis.plotting import figure_texts
+
+    events = data.load("events")
+    if "title_ru" not in events.columns:
+        pytest.skip("the events' Russian titles are not in this checkout")
+    options = dict(start="2009", end="2019", label_events="diplomacy", label_column="title", width=7.5)
+    english = figure_texts(t.plot_timeline(events, **options))
+    russian = figure_texts(t.plot_timeline(events, **options, lang="ru"))
+    assert len(english) == len(russian)
+    left = {s for s in english if re.search(r"[A-Za-z]{3}", s)} & set(russian)
+    assert not left, left
+
+
+def test_the_record_table_in_russian(events):
+    events = events.assign(title_ru=[f"событие {i}" for i in range(5)], actor_ru=[f"актор {i}" for i in range(5)],
+                           confidence=["confirmed", "partial", "unconfirmed", "confirmed", "partial"])
+    table = t.record_table(events, categories=["diplomacy"], lang="ru")
+    assert table.index.name == "дата"
+    assert list(table.columns) == ["событие", "актор", "достоверность", "источники"]
+    assert set(table["достоверность"]) <= {"подтверждено", "частично", "не подтверждено"}
+    assert table["событие"].str.startswith("событие ").all()
+    english = t.record_table(events, categories=["diplomacy"])
+    assert list(english.columns) == ["event", "actor", "confidence", "sources"] and len(english) == len(table)

@@ -35,6 +35,20 @@ from collections.abc import Callable, Iterable, Mapping
 import pandas as pd
 
 from ctmodule.data import split_refs
+from ctmodule.data.labels import label_column
+from ctmodule.l10n import N_, gettext
+
+#: The schema's ``subject_type`` values of a case, as a reader reads them.
+SUBJECT_TYPE_LABELS = {"person": N_("person"), "organisation": N_("organisation"), "measure": N_("measure")}
+#: The schema's ``type`` values of a measure, as a reader reads them.
+MEASURE_TYPE_LABELS = {
+    "law": N_("law"),
+    "criminal_code": N_("criminal code"),
+    "regulation": N_("regulation"),
+    "programme": N_("programme"),
+    "technical_control": N_("technical control"),
+    "institution": N_("institution"),
+}
 
 #: Columns that the ``cases`` table must have (see ``data/datapackage.json``).
 CASE_COLUMNS = [
@@ -67,27 +81,27 @@ MEASURE_COLUMNS = [
 
 #: The rows of a coding card, in order: (column of ``cases``, label shown to readers).
 CODING_FIELDS = [
-    ("subject", "Subject"),
-    ("subject_type", "Subject type"),
-    ("date", "Date"),
-    ("securitising_actor", "Securitising actor"),
-    ("referent_object", "Referent object"),
-    ("audience", "Audience"),
-    ("extraordinary_measure", "Extraordinary measure"),
-    ("legal_basis", "Legal basis"),
-    ("allegation", "Allegation"),
-    ("outcome", "Outcome"),
-    ("source_id", "Sources"),
+    ("subject", N_("Subject")),
+    ("subject_type", N_("Subject type")),
+    ("date", N_("Date")),
+    ("securitising_actor", N_("Securitising actor")),
+    ("referent_object", N_("Referent object")),
+    ("audience", N_("Audience")),
+    ("extraordinary_measure", N_("Extraordinary measure")),
+    ("legal_basis", N_("Legal basis")),
+    ("allegation", N_("Allegation")),
+    ("outcome", N_("Outcome")),
+    ("source_id", N_("Sources")),
 ]
 
 #: Reader-facing names of the columns of :func:`information_controls`.
 MEASURE_LABELS = {
-    "measure_id": "Measure",
-    "date": "Date",
-    "name": "Name",
-    "type": "Type",
-    "legal_basis": "Legal basis",
-    "source_id": "Sources",
+    "measure_id": N_("Measure"),
+    "date": N_("Date"),
+    "name": N_("Name"),
+    "type": N_("Type"),
+    "legal_basis": N_("Legal basis"),
+    "source_id": N_("Sources"),
 }
 
 #: The four fields of the securitisation vocabulary that a reader codes for each case.
@@ -115,13 +129,13 @@ INFORMATION_CONTROL_WORDS = (
 #: (case-insensitive). A case counts once for every theme its referent object matches.
 #: This grouping is itself an analytical choice of the module, not a fact about the cases.
 REFERENT_THEMES = {
-    "The state and its security": [r"\bstate\b"],
-    "Constitutional order": [r"constitutional order"],
-    "Public order": [r"public order"],
-    "Public or citizens' safety": [r"safety"],
-    "Inter-ethnic or social harmony": [r"inter-?ethnic", r"\baccord\b", r"harmony"],
-    "Economy and finance": [r"financ", r"econom"],
-    "Public office and elections": [r"public office", r"election"],
+    N_("The state and its security"): [r"\bstate\b"],
+    N_("Constitutional order"): [r"constitutional order"],
+    N_("Public order"): [r"public order"],
+    N_("Public or citizens' safety"): [r"safety"],
+    N_("Inter-ethnic or social harmony"): [r"inter-?ethnic", r"\baccord\b", r"harmony"],
+    N_("Economy and finance"): [r"financ", r"econom"],
+    N_("Public office and elections"): [r"public office", r"election"],
 }
 
 _PRECISIONS = ("day", "month", "year")
@@ -176,8 +190,15 @@ def decimal_year(date: str) -> float:
     return ts.year + (ts - start).days / days
 
 
-def format_date(date: str, precision: str | None = None) -> str:
-    """Write a date for readers at its own precision, never inventing a day or month.
+#: Month names for a date given to the month (``November 2019``), and a date given to the day
+#: (``6 November 2019``: in many languages the month is inflected there), as messages.
+MONTHS = (N_("January"), N_("February"), N_("March"), N_("April"), N_("May"), N_("June"), N_("July"), N_("August"), N_("September"), N_("October"), N_("November"), N_("December"))
+DAY_MONTHS = (N_("{day} January {year}"), N_("{day} February {year}"), N_("{day} March {year}"), N_("{day} April {year}"), N_("{day} May {year}"), N_("{day} June {year}"), N_("{day} July {year}"), N_("{day} August {year}"), N_("{day} September {year}"), N_("{day} October {year}"), N_("{day} November {year}"), N_("{day} December {year}"))
+
+
+def format_date(date: str, precision: str | None = None, lang: str = "en") -> str:
+    """Write a date for readers at its own precision, never inventing a day or month (in ``lang``:
+    ``6 ноября 2019 г.``, through :data:`MONTHS` and :data:`DAY_MONTHS`).
 
     >>> format_date("2019-11-06", "day")
     '6 November 2019'
@@ -193,9 +214,9 @@ def format_date(date: str, precision: str | None = None) -> str:
     if precision not in _PRECISIONS:
         raise ValueError(f"unknown date precision {precision!r}; expected one of {_PRECISIONS}")
     if precision == "day":
-        return f"{ts.day} {ts.month_name()} {ts.year}"
+        return gettext(DAY_MONTHS[ts.month - 1], lang).format(day=ts.day, year=ts.year)
     if precision == "month":
-        return f"{ts.month_name()} {ts.year}"
+        return f"{gettext(MONTHS[ts.month - 1], lang)} {ts.year}"
     return str(ts.year)
 
 
@@ -239,29 +260,38 @@ def cite_sources(source_ids, sources: pd.DataFrame | None = None) -> str:
     return "; ".join(out)
 
 
-def coding_card(cases: pd.DataFrame, case_id: str, sources: pd.DataFrame | None = None) -> pd.DataFrame:
+def coding_card(cases: pd.DataFrame, case_id: str, sources: pd.DataFrame | None = None,
+                lang: str = "en") -> pd.DataFrame:
     """Return the securitisation coding card of one case: one row per field, one column ``Value``.
 
     The rows follow :data:`CODING_FIELDS` (subject, actor, referent object, audience,
     extraordinary measure, legal basis, outcome, sources...). The date is written at its
     precision; source ids are resolved to "Author (year)" when ``sources`` is given.
-    Raises ``KeyError`` for an unknown ``case_id`` or a missing column.
+    In ``lang``: the fields, the header, the subject type and the date translated, each coded
+    text from its ``<field>_<lang>`` column (an error naming the file, line and column where
+    one is missing). Raises ``KeyError`` for an unknown ``case_id`` or a missing column.
     """
     _require(cases, CASE_COLUMNS, "cases")
     row = _case_row(cases, case_id)
+    position = cases.index[cases["case_id"] == case_id][0]
     values = []
     for column, _label in CODING_FIELDS:
         value = row[column]
         if column == "date":
             precision = row["date_precision"]
-            value = format_date(value, None if pd.isna(precision) else str(precision))
+            value = format_date(value, None if pd.isna(precision) else str(precision), lang)
         elif column == "source_id":
             value = cite_sources(value, sources)
         elif value is None or (not isinstance(value, str) and pd.isna(value)):
             value = ""
+        elif column == "subject_type":
+            value = gettext(SUBJECT_TYPE_LABELS.get(str(value), str(value)), lang)
+        elif lang != "en":
+            value = label_column(cases, column, lang, table="cases").loc[position]
         values.append(str(value))
-    card = pd.DataFrame({"Value": values}, index=[label for _c, label in CODING_FIELDS])
-    card.index.name = "Field"
+    card = pd.DataFrame({gettext(N_("Value"), lang): values},
+                        index=[gettext(label, lang) for _c, label in CODING_FIELDS])
+    card.index.name = gettext(N_("Field"), lang)
     return card
 
 
@@ -270,20 +300,28 @@ def coding_table(
     fields: Iterable[str] = ("subject", *THEORY_FIELDS),
     *,
     labels: bool = True,
+    lang: str = "en",
 ) -> pd.DataFrame:
     """Return the coding of every case side by side, indexed by ``case_id`` in date order.
 
     ``fields`` are columns of ``cases``; with ``labels=True`` they are renamed to the
-    reader-facing labels of :data:`CODING_FIELDS`.
+    reader-facing labels of :data:`CODING_FIELDS` (in ``lang``, whose coded texts come from
+    their ``<field>_<lang>`` columns, a subject type through :data:`SUBJECT_TYPE_LABELS`).
     """
     fields = list(fields)
     _require(cases, ["case_id", "date", *fields], "cases")
+    if lang != "en":
+        cases = cases.assign(**{
+            field: (cases[field].map(lambda v: gettext(SUBJECT_TYPE_LABELS.get(str(v), str(v)), lang)
+                                     if isinstance(v, str) else v)
+                    if field == "subject_type" else label_column(cases, field, lang, table="cases"))
+            for field in fields if field not in ("case_id", "date", "date_precision", "source_id")})
     order = cases.assign(_start=cases["date"].map(period_start)).sort_values(["_start", "case_id"])
     table = order.set_index("case_id")[fields]
     table = table.apply(_text)
     if labels:
         names = dict(CODING_FIELDS)
-        table = table.rename(columns={c: names.get(c, c) for c in fields})
+        table = table.rename(columns={c: gettext(names[c], lang) if c in names else c for c in fields})
     return table
 
 
@@ -393,17 +431,39 @@ def legal_basis_group(text: str) -> str:
     'Not stated in the sources used'
     """
     t = " ".join(str(text).split())
+    message, values = _legal_basis_group(t)
+    return message.format(**values)
+
+
+def _legal_basis_group(t: str) -> tuple[str, dict]:
+    """The group of a legal basis as a message and its values (translate first, format after)."""
     low = t.casefold()
     if not t or low.startswith("not "):
-        return "Not stated in the sources used"
+        return N_("Not stated in the sources used"), {}
     article = re.search(r"\bart(?:icle)?\.?\s*(\d+(?:-\d+)?)", t, flags=re.IGNORECASE)
     if "criminal code" in low:
-        return f"Criminal Code art. {article.group(1)}" if article else "Criminal Code (other offences)"
+        if article:
+            return N_("Criminal Code art. {article}"), {"article": article.group(1)}
+        return N_("Criminal Code (other offences)"), {}
     if "law on communications" in low:
-        return f"Law on Communications art. {article.group(1)}" if article else "Law on Communications"
+        if article:
+            return N_("Law on Communications art. {article}"), {"article": article.group(1)}
+        return N_("Law on Communications"), {}
     if low.startswith("court ruling") or "court decision" in low:
-        return "Court ruling"
-    return re.split(r"[;(]", t, maxsplit=1)[0].strip().rstrip(",")
+        return N_("Court ruling"), {}
+    return "{text}", {"text": re.split(r"[;(]", t, maxsplit=1)[0].strip().rstrip(",")}
+
+
+def legal_basis_group_in(text, translated, lang: str = "en") -> str:
+    """:func:`legal_basis_group` of an English ``text`` in ``lang``: a known group as its translated
+    message; any other basis cut from ``translated`` (the ``legal_basis_<lang>`` text) as the
+    English one is cut from ``text``."""
+    t = " ".join(str(text).split()) if text is not None and not (not isinstance(text, str) and pd.isna(text)) else ""
+    message, values = _legal_basis_group(t)
+    if message == "{text}":
+        other = " ".join(str(translated).split())
+        return re.split(r"[;(]", other, maxsplit=1)[0].strip().rstrip(",")
+    return gettext(message, lang).format(**values)
 
 
 def theme_counts(cases: pd.DataFrame, themes: Mapping[str, Iterable[str]], column: str) -> pd.DataFrame:
@@ -441,15 +501,19 @@ def information_controls(
     *,
     sources: pd.DataFrame | None = None,
     labels: bool = False,
+    lang: str = "en",
+    index: bool = False,
 ) -> pd.DataFrame:
-    """Return the measures of information control, in date order.
+    """Return the measures of information control, in date order (``index=True``: indexed by the
+    measure's id, its column's label as the index name).
 
     A measure counts when its ``type`` is one of ``types``, or when its ``type``, ``name``
     or ``legal_basis`` contains one of ``words`` (case-insensitive). Returns columns
     ``measure_id``, ``date`` (written at its precision), ``name``, ``type``,
     ``legal_basis`` and ``source_id`` (as "Author (year)" when ``sources`` is given).
     With ``labels=True`` the columns get the reader-facing names of :data:`MEASURE_LABELS`
-    and underscores in the type become spaces.
+    and underscores in the type become spaces; in ``lang`` the dates, names, types and legal bases
+    read in that language (``name_<lang>``, ``legal_basis_<lang>``, :data:`MEASURE_TYPE_LABELS`).
     """
     _require(measures, MEASURE_COLUMNS, "measures")
     types = {t.casefold() for t in types}
@@ -463,27 +527,34 @@ def information_controls(
     sel = measures[mask].copy()
     sel["_start"] = sel["date"].map(period_start)
     sel = sel.sort_values(["_start", "measure_id"])
-    sel["date"] = [format_date(d, str(p)) for d, p in zip(sel["date"], sel["date_precision"], strict=True)]
+    sel["date"] = [format_date(d, str(p), lang) for d, p in zip(sel["date"], sel["date_precision"], strict=True)]
+    if lang != "en":
+        sel["name"] = label_column(measures, "name", lang, table="measures").loc[sel.index]
+        sel["legal_basis"] = label_column(measures, "legal_basis", lang, table="measures").loc[sel.index]
     cols = ["measure_id", "date", "name", "type", "legal_basis", "source_id"]
     out = sel[cols].apply(_text).reset_index(drop=True)
     if sources is not None:
         out["source_id"] = [cite_sources(ids, sources) for ids in out["source_id"]]
     if labels:
-        out["type"] = out["type"].str.replace("_", " ")
-        out = out.rename(columns=MEASURE_LABELS)
+        out["type"] = [gettext(MEASURE_TYPE_LABELS[t], lang) if t in MEASURE_TYPE_LABELS else t.replace("_", " ")
+                       for t in out["type"]]
+        out = out.rename(columns={k: gettext(v, lang) for k, v in MEASURE_LABELS.items()})
+    if index:
+        out = out.set_index(out.columns[0])
     return out
 
 
 # --------------------------------------------------------------------------- over time
 
 
-def timeline_table(cases: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
+def timeline_table(cases: pd.DataFrame, measures: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """Put cases and measures on one time line.
 
     Returns one row per case and measure with columns ``kind`` (``case`` or ``measure``),
     ``id``, ``label`` (subject or name), ``category`` (``case (<subject_type>)`` or
     ``measure (<type>)``, underscores as spaces), ``date``, ``date_precision`` and ``year`` (fractional, for plotting),
-    sorted by date.
+    sorted by date. In ``lang``: ``label`` from ``subject_<lang>``/``name_<lang>``, ``category``
+    translated (:data:`SUBJECT_TYPE_LABELS`, :data:`MEASURE_TYPE_LABELS`).
     """
     _require(cases, ["case_id", "subject", "subject_type", "date", "date_precision"], "cases")
     _require(measures, ["measure_id", "name", "type", "date", "date_precision"], "measures")
@@ -491,8 +562,9 @@ def timeline_table(cases: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
         {
             "kind": "case",
             "id": cases["case_id"].astype(str),
-            "label": cases["subject"].astype(str),
-            "category": "case (" + _text(cases["subject_type"], "unspecified").str.replace("_", " ") + ")",
+            "label": label_column(cases, "subject", lang, table="cases").astype(str),
+            "category": [_category(N_("case ({type})"), SUBJECT_TYPE_LABELS, v, lang)
+                         for v in _text(cases["subject_type"], "unspecified")],
             "date": cases["date"].astype(str),
             "date_precision": _text(cases["date_precision"], "year"),
         }
@@ -501,8 +573,9 @@ def timeline_table(cases: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
         {
             "kind": "measure",
             "id": measures["measure_id"].astype(str),
-            "label": measures["name"].astype(str),
-            "category": "measure (" + _text(measures["type"], "unspecified").str.replace("_", " ") + ")",
+            "label": label_column(measures, "name", lang, table="measures").astype(str),
+            "category": [_category(N_("measure ({type})"), MEASURE_TYPE_LABELS, v, lang)
+                         for v in _text(measures["type"], "unspecified")],
             "date": measures["date"].astype(str),
             "date_precision": _text(measures["date_precision"], "year"),
         }
@@ -512,21 +585,31 @@ def timeline_table(cases: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
     return both.sort_values(["year", "kind", "id"]).reset_index(drop=True)
 
 
-def timeline_figure(cases: pd.DataFrame, measures: pd.DataFrame, *, max_label: int = 50):
+def _category(message: str, labels: dict, value: str, lang: str) -> str:
+    kind = gettext(labels[value], lang) if value in labels else value.replace("_", " ")
+    return gettext(message, lang).format(type=kind)
+
+
+def timeline_figure(cases: pd.DataFrame, measures: pd.DataFrame, *, max_label: int = 50, lang: str = "en"):
     """Plot cases and measures over time: one row per item, earliest at the top, coloured by type.
 
     Cases are circles and measures diamonds, with one colour per type (the legend names them). A marker sits at the start of its date's period and is hollow when
     the date is known only to the month or year. Row labels are the case subject or the
-    measure name, cut to ``max_label`` characters. Returns the matplotlib ``Figure``.
+    measure name, cut to ``max_label`` characters; every text in ``lang``. Returns the matplotlib
+    ``Figure``.
     """
     from matplotlib.lines import Line2D
 
     from ctmodule.analysis.plotting import PALETTE, new_figure
 
-    table = timeline_table(cases, measures)
-    categories = sorted(table["category"].unique(), key=lambda c: (not c.startswith("case"), c))
+    table = timeline_table(cases, measures, lang)
+    # the order and colours of the English figure in every language (a case's type before a measure's)
+    english = timeline_table(cases, measures)["category"] if lang != "en" else table["category"]
+    pairs = dict(zip(table["category"], english, strict=True))
+    categories = sorted(table["category"].unique(), key=lambda c: (not pairs[c].startswith("case"), pairs[c]))
+    kinds = dict(zip(table["category"], table["kind"], strict=True))
     style = {
-        cat: ("o" if cat.startswith("case") else "D", PALETTE[i % len(PALETTE)]) for i, cat in enumerate(categories)
+        cat: ("o" if kinds[cat] == "case" else "D", PALETTE[i % len(PALETTE)]) for i, cat in enumerate(categories)
     }
     n = len(table)
     fig, ax = new_figure(9.0, 1.4 + 0.26 * max(n, 1))
@@ -554,10 +637,10 @@ def timeline_figure(cases: pd.DataFrame, measures: pd.DataFrame, *, max_label: i
         for c in categories
     ]
     handles.append(Line2D([], [], marker="o", color="#555555", markerfacecolor="white", linestyle="none",
-                          markersize=7, label="hollow: dated to month or year"))
+                          markersize=7, label=gettext(N_("hollow: dated to month or year"), lang)))
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
-    ax.set_xlabel("Year")
-    ax.set_title("Cases and measures over time, by type", loc="left", fontsize=11)
+    ax.set_xlabel(gettext(N_("Year"), lang))
+    ax.set_title(gettext(N_("Cases and measures over time, by type"), lang), loc="left", fontsize=11)
     return fig
 
 
@@ -583,21 +666,53 @@ def counts_figure(
     *,
     split: bool = True,
     group: Callable[[str], str] | None = None,
+    lang: str = "en",
 ):
-    """Horizontal bar chart of :func:`count_by` (cases per legal basis or subject type)."""
+    """Horizontal bar chart of :func:`count_by` (cases per legal basis or subject type), in ``lang``.
+
+    The bars are counted on the English values; each is then named in ``lang``: a subject type
+    through :data:`SUBJECT_TYPE_LABELS`, a legal basis grouped by :func:`legal_basis_group` through
+    :func:`legal_basis_group_in` (its ``legal_basis_<lang>`` text where the group is not a message),
+    any other value from the ``<column>_<lang>`` column of the rows that have it."""
     counts = count_by(cases, column, split=split, group=group)
+    titles = {"legal_basis": N_("Cases by legal basis"), "subject_type": N_("Cases by subject type")}
+    title = titles.get(column) or N_("Cases by {field}")
     names = dict(CODING_FIELDS)
-    return _barh(counts[column], counts["cases"], f"Cases by {names.get(column, column).lower()}", "Number of cases")
+    title = gettext(title, lang).format(field=gettext(names.get(column, column), lang).lower())
+    return _barh([_value_in(cases, column, v, split, group, lang) for v in counts[column]], counts["cases"],
+                 title, gettext(N_("Number of cases"), lang))
 
 
-def referents_figure(cases: pd.DataFrame, themes: Mapping[str, Iterable[str]] | None = None):
-    """Horizontal bar chart of :func:`referent_themes`: how many cases name each referent theme."""
+def _value_in(cases, column: str, value: str, split: bool, group, lang: str) -> str:
+    """A bar's English value (or group) ``value`` of ``column``, as a reader of ``lang`` reads it."""
+    if lang == "en":
+        return value
+    if value == "(none)":
+        return gettext(N_("(none)"), lang)
+    if column == "subject_type":
+        return gettext(SUBJECT_TYPE_LABELS.get(value, value), lang)
+    translated = label_column(cases, column, lang, table="cases")
+    for english, other in zip(cases[column], translated, strict=True):
+        parts = split_ids(english) if split else [english]
+        others = split_ids(other) if split else [other]
+        for i, part in enumerate(parts):
+            if group is legal_basis_group and legal_basis_group(part) == value:
+                return legal_basis_group_in(part, others[i] if i < len(others) else other, lang)
+            if group is None and str(part).strip() == value:
+                return str(others[i] if i < len(others) else other).strip()
+    return value
+
+
+def referents_figure(cases: pd.DataFrame, themes: Mapping[str, Iterable[str]] | None = None, lang: str = "en"):
+    """Horizontal bar chart of :func:`referent_themes`: how many cases name each referent theme
+    (themes, title and axis in ``lang``; the themes are matched on the English text)."""
     counts = referent_themes(cases, themes)
     return _barh(
-        counts["theme"],
+        [gettext(theme, lang) for theme in counts["theme"]],
         counts["cases"],
-        f"What the {len(cases)} cases say is threatened (referent objects, grouped)",
-        "Number of cases naming the theme (a case can name several)",
+        gettext(N_("What the {count} cases say is threatened (referent objects, grouped)"), lang).format(
+            count=len(cases)),
+        gettext(N_("Number of cases naming the theme (a case can name several)"), lang),
     )
 
 

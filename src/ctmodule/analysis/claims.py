@@ -17,14 +17,15 @@ from __future__ import annotations
 import re
 
 from ctmodule.data import split_refs
+from ctmodule.l10n import N_, gettext
 
 STATUSES = ("confirmed", "differs", "unverified")
 """The verdicts a claim can have, in the order used by tables and figures."""
 
 STATUS_LABELS = {
-    "confirmed": "Confirmed by other sources",
-    "differs": "Other sources differ",
-    "unverified": "Not verified",
+    "confirmed": N_("Confirmed by other sources"),
+    "differs": N_("Other sources differ"),
+    "unverified": N_("Not verified"),
 }
 
 CLAIMANT_TYPES = (
@@ -40,25 +41,25 @@ CLAIMANT_TYPES = (
 """Who makes a claim (``claims.claimant_type``), in the order used by tables and figures."""
 
 CLAIMANT_LABELS = {
-    "seed_critic": "Seed texts (critics)",
-    "government": "Government institutions",
-    "official": "Officials",
-    "state_media": "State media",
-    "international_body": "International bodies",
-    "ngo": "NGOs",
-    "media": "Media",
-    "academic": "Scholars",
+    "seed_critic": N_("Seed texts (critics)"),
+    "government": N_("Government institutions"),
+    "official": N_("Officials"),
+    "state_media": N_("State media"),
+    "international_body": N_("International bodies"),
+    "ngo": N_("NGOs"),
+    "media": N_("Media"),
+    "academic": N_("Scholars"),
 }
 
 CLAIMANT_GROUPS = {
-    "seed_critic": "Seed texts (critics)",
-    "government": "Governments and officials",
-    "official": "Governments and officials",
-    "state_media": "Governments and officials",
-    "international_body": "International bodies",
-    "ngo": "NGOs",
-    "media": "Media and scholars",
-    "academic": "Media and scholars",
+    "seed_critic": N_("Seed texts (critics)"),
+    "government": N_("Governments and officials"),
+    "official": N_("Governments and officials"),
+    "state_media": N_("Governments and officials"),
+    "international_body": N_("International bodies"),
+    "ngo": N_("NGOs"),
+    "media": N_("Media and scholars"),
+    "academic": N_("Media and scholars"),
 }
 """The coarser groups of :func:`status_by_claimant` with ``by="group"``: a government's
 institutions, its office-holders and its state media speak for the state together."""
@@ -291,7 +292,7 @@ _COLOURS = {"confirmed": 2, "differs": 5, "unverified": 4}  # indices into plott
 _HATCHES = {"confirmed": "", "differs": "//", "unverified": ".."}
 
 
-def _stacked_bars(labels, counts, widths, *, height: float):
+def _stacked_bars(labels, counts, widths, *, height: float, lang: str = "en"):
     """The horizontal stacked bars of the verdict figures: one bar per label, one segment per
     status (in :data:`STATUSES` order) of the length given in ``widths[status]``, each non-empty
     segment labelled with its count from ``counts[status]``; first label at the top.
@@ -302,7 +303,7 @@ def _stacked_bars(labels, counts, widths, *, height: float):
     left = [0.0] * len(labels)
     for status in STATUSES:
         bars = ax.barh(labels, widths[status], left=left, color=PALETTE[_COLOURS[status]], hatch=_HATCHES[status],
-                       edgecolor="white", label=STATUS_LABELS[status])
+                       edgecolor="white", label=gettext(STATUS_LABELS[status], lang))
         for bar, count in zip(bars, counts[status], strict=True):
             if count:
                 ax.text(bar.get_x() + bar.get_width() / 2, bar.get_y() + bar.get_height() / 2, str(int(count)),
@@ -313,19 +314,19 @@ def _stacked_bars(labels, counts, widths, *, height: float):
     return fig, ax
 
 
-def plot_status_by_claimant(claims=None, *, by: str = "group"):
+def plot_status_by_claimant(claims=None, *, by: str = "group", lang: str = "en"):
     """Horizontal stacked bars: the claims of each kind of claimant by verdict, as shares
     of that claimant's claims (so that groups of different sizes compare), each segment
-    labelled with its count. Returns the matplotlib figure.
+    labelled with its count. Every text in ``lang``. Returns the matplotlib figure.
     """
     table = status_by_claimant(claims, by=by)
-    labels = [f"{CLAIMANT_LABELS.get(str(k), str(k))} (n={int(t)})" for k, t in zip(table.index, table["total"],
-                                                                                  strict=True)]
+    labels = [f"{gettext(CLAIMANT_LABELS.get(str(k), str(k)), lang)} (n={int(t)})"
+              for k, t in zip(table.index, table["total"], strict=True)]
     shares = {status: [c / t if t else 0.0 for c, t in zip(table[status], table["total"], strict=True)]
               for status in STATUSES}
-    fig, ax = _stacked_bars(labels, table, shares, height=1.4 + 0.6 * len(table))
+    fig, ax = _stacked_bars(labels, table, shares, height=1.4 + 0.6 * len(table), lang=lang)
     ax.set_xlim(0, 1)
-    ax.set_xlabel("Share of the claimant's checked claims (numbers in the bars are counts)")
+    ax.set_xlabel(gettext(N_("Share of the claimant's checked claims (numbers in the bars are counts)"), lang))
     ax.xaxis.set_major_formatter(lambda x, _pos: f"{x:.0%}")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22 if len(table) > 3 else -0.35), ncol=3, frameon=False)
     return fig

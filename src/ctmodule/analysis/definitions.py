@@ -41,6 +41,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from ctmodule.data.labels import label_column
+from ctmodule.l10n import N_, gettext
+
+#: The mark written in each cell of the element grid (the figure does not rely on colour alone).
+GRID_MARKS = {"yes": N_("yes"), "partial": N_("part"), "no": N_("no"), "ambiguous": "?"}
+
 #: Numeric value of each coded cell.
 VALUE_SCORES: dict[str, float] = {"yes": 1.0, "partial": 0.5, "no": 0.0}
 
@@ -95,6 +101,7 @@ def element_grid(
     definition_label: str | None = None,
     element_label: str | None = None,
     ambiguous: float | None = AMBIGUOUS_SCORE,
+    lang: str = "en",
 ):
     """Pivot the long table into a grid: one row per definition, one column per element.
 
@@ -109,6 +116,10 @@ def element_grid(
         Optional ``definitions`` and ``elements`` tables. When given, rows and columns
         follow their order, and ``definition_label`` (e.g. ``"name"``) or
         ``element_label`` (e.g. ``"label"``) replace the ids in the index and columns.
+    lang:
+        The language of those labels: ``name_<lang>`` and ``label_<lang>`` in any other language
+        than English (:func:`ctmodule.data.label_column`: a missing one is an error naming the
+        file, line and column).
 
     Returns
     -------
@@ -136,10 +147,12 @@ def element_grid(
     grid.columns.name = "element_id"
 
     if definitions is not None and definition_label:
-        names = dict(zip(definitions["definition_id"], definitions[definition_label], strict=False))
+        names = dict(zip(definitions["definition_id"],
+                         label_column(definitions, definition_label, lang, table="definitions"), strict=False))
         grid.index = pd.Index([names.get(i, i) for i in grid.index], name=definition_label)
     if elements is not None and element_label:
-        labels = dict(zip(elements["element_id"], elements[element_label], strict=False))
+        labels = dict(zip(elements["element_id"],
+                          label_column(elements, element_label, lang, table="elements"), strict=False))
         grid.columns = pd.Index([labels.get(c, c) for c in grid.columns], name=element_label)
     return grid
 
@@ -324,13 +337,15 @@ def plot_element_grid(
     width: float = 8.0,
     height: float | None = None,
     label_width: int | None = None,
+    lang: str = "en",
 ):
     """Heatmap of a grid from :func:`element_grid` (words or numbers).
 
     Cells are shaded by score (no = light, partial = middle, yes = dark) and also
     carry a text mark (``yes``, ``part``, ``no``, ``?`` for ambiguous), so the figure
     does not rely on colour alone. ``label_width`` wraps long row and column labels
-    at that many characters. Returns a matplotlib ``Figure``.
+    at that many characters. The marks are written in ``lang`` (the labels are the grid's: draw
+    it with ``element_grid(..., lang=lang)``). Returns a matplotlib ``Figure``.
     """
     import numpy as np
     from pandas.api.types import is_numeric_dtype
@@ -357,7 +372,7 @@ def plot_element_grid(
         bad="white"
     )
     ax.imshow(np.ma.masked_invalid(scores), cmap=cmap, vmin=0, vmax=1, aspect="auto")
-    marks = {"yes": "yes", "partial": "part", "no": "no", "ambiguous": "?"}
+    marks = {word: gettext(mark, lang) for word, mark in GRID_MARKS.items()}
     for i in range(n_rows):
         for j in range(n_cols):
             word = words.iat[i, j]
@@ -387,11 +402,13 @@ def plot_similarity_matrix(
     height: float | None = None,
     decimals: int = 2,
     label_width: int | None = None,
+    lang: str = "en",
 ):
     """Heatmap of a similarity matrix (values 0 to 1), each cell labelled with its value.
 
     Only the lower triangle is drawn (the matrix is symmetric), so each pair appears
-    once. ``label_width`` wraps long labels. Returns a matplotlib ``Figure``.
+    once. ``label_width`` wraps long labels; the scale's label is in ``lang``. Returns a
+    matplotlib ``Figure``.
     """
     import numpy as np
 
@@ -416,7 +433,7 @@ def plot_similarity_matrix(
     ax.set_yticks(range(n), labels, fontsize=9.5)
     for side in ("left", "bottom"):
         ax.spines[side].set_visible(False)
-    fig.colorbar(image, ax=ax, shrink=0.8, label="similarity (0 = nothing shared, 1 = identical)")
+    fig.colorbar(image, ax=ax, shrink=0.8, label=gettext(N_("similarity (0 = nothing shared, 1 = identical)"), lang))
     if title:
         ax.set_title(title, fontsize=10, loc="left")
     return fig

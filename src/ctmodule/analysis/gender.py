@@ -21,14 +21,17 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ctmodule.data.labels import label_column
+from ctmodule.l10n import N_, gettext
+
 #: Columns that :func:`women_share` needs.
 COLUMNS = ["figure_id", "setting", "group_label", "date", "women", "men", "source_id"]
 
 #: Display order and labels of the settings.
 SETTING_LABELS = {
-    "defendant": "Defendants",
-    "returnee": "Adult returnees",
-    "programme": "Programme participants",
+    "defendant": N_("Defendants"),
+    "returnee": N_("Adult returnees"),
+    "programme": N_("Programme participants"),
 }
 
 
@@ -68,44 +71,54 @@ def women_share(gender) -> pd.DataFrame:
     return frame.set_index("figure_id")[columns]
 
 
-def share_table(gender) -> pd.DataFrame:
-    """The table a reader sees: group, date, women, men and the share of women as a percentage."""
+def _group_labels(gender, shares, lang: str) -> pd.Series:
+    """Each group's label in ``lang`` (``group_label_<lang>``), in the order of ``shares``."""
+    labels = dict(zip(gender["figure_id"], label_column(gender, "group_label", lang, table="gender"), strict=True))
+    return pd.Series([labels[i] for i in shares.index], index=shares.index)
+
+
+def share_table(gender, lang: str = "en") -> pd.DataFrame:
+    """The table a reader sees: group, date, women, men and the share of women as a percentage
+    (headers, settings and groups in ``lang``)."""
     shares = women_share(gender)
+    tr = lambda message: gettext(message, lang)  # noqa: E731
     table = pd.DataFrame(
         {
-            "Setting": shares["setting"].map(SETTING_LABELS).fillna(shares["setting"]),
-            "Group": shares["group_label"],
-            "Date": shares["date"],
-            "Women": shares["women"],
-            "Men": shares["men"],
-            "Women (%)": (100 * shares["share_women"]).round(0).astype(int),
-            "Source": shares["source_id"],
+            tr(N_("Setting")): shares["setting"].map(lambda v: tr(SETTING_LABELS[v]) if v in SETTING_LABELS else v),
+            tr(N_("Group")): _group_labels(gender, shares, lang),
+            tr(N_("Date")): shares["date"],
+            tr(N_("Women")): shares["women"],
+            tr(N_("Men")): shares["men"],
+            tr(N_("Women (%)")): (100 * shares["share_women"]).round(0).astype(int),
+            tr(N_("Source")): shares["source_id"],
         }
     )
     return table.reset_index(drop=True)
 
 
-def plot_women_share(gender):
+def plot_women_share(gender, lang: str = "en"):
     """Horizontal stacked bars, one per group: women and men as a share of the adults counted.
 
     Each bar is labelled with the counts (``156 of 189``), so the figure does not hide how
-    small some groups are. Returns the matplotlib figure.
+    small some groups are. Every text in ``lang`` (the groups from ``group_label_<lang>``).
+    Returns the matplotlib figure.
     """
     from ctmodule.analysis.plotting import PALETTE, new_figure
 
     shares = women_share(gender)
-    labels = [f"{row.group_label} ({row.date})" for row in shares.itertuples()]
+    groups = _group_labels(gender, shares, lang)
+    labels = [f"{groups[row.Index]} ({row.date})" for row in shares.itertuples()]
     labels = [_wrap(label, 48) for label in labels]
     fig, ax = new_figure(7.5, 1.4 + 0.9 * len(shares))
     women = (100 * shares["share_women"]).tolist()
     men = [100 - w for w in women]
-    ax.barh(labels, women, color=PALETTE[0], edgecolor="white", label="Women")
-    ax.barh(labels, men, left=women, color=PALETTE[1], hatch="//", edgecolor="white", label="Men")
+    ax.barh(labels, women, color=PALETTE[0], edgecolor="white", label=gettext(N_("Women"), lang))
+    ax.barh(labels, men, left=women, color=PALETTE[1], hatch="//", edgecolor="white", label=gettext(N_("Men"), lang))
     for y, row in enumerate(shares.itertuples()):
         ax.text(
             1.5,
             y,
-            f"{row.women} of {row.total} women",
+            gettext(N_("{women} of {total} women"), lang).format(women=row.women, total=row.total),
             va="center",
             ha="left",
             fontsize=9,
@@ -114,7 +127,7 @@ def plot_women_share(gender):
         )
     ax.invert_yaxis()
     ax.set_xlim(0, 100)
-    ax.set_xlabel("Share of the adults counted (%)")
+    ax.set_xlabel(gettext(N_("Share of the adults counted (%)"), lang))
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=2, frameon=False)
     return fig
 

@@ -13,6 +13,13 @@ category of its own: where the sources do not establish a status, the module say
 Chapter 1 also uses :func:`definitions_by_kind`, a compact listing of the
 ``definitions`` table, and chapter 0 uses :func:`tables_overview`, a one-line-per-table
 summary of the whole data package.
+
+Every function that writes text for a reader (figures, the tables the chapters glue) takes
+``lang``: its own words are messages marked ``N_()`` and translated with
+:func:`ctmodule.l10n.gettext`; the values of the schema's enums (scope, domain, Kazakhstan's
+status) are translated through :data:`SCOPE_LABELS`, :data:`DOMAIN_LABELS` and
+:data:`KZ_LABELS`; the instruments' names come from their ``<column>_<lang>`` columns
+(:func:`ctmodule.data.label_column`).
 """
 
 from __future__ import annotations
@@ -22,9 +29,29 @@ import re
 import pandas as pd
 
 from ctmodule.data.dates import year_of
+from ctmodule.data.labels import label_column
+from ctmodule.l10n import N_, gettext
+
+#: The schema's ``scope`` values, as a reader reads them (translated with :func:`gettext`).
+SCOPE_LABELS = {"universal": N_("universal"), "regional": N_("regional"), "national": N_("national")}
+
+#: The schema's ``domain`` values, as readable words.
+DOMAIN_LABELS = {
+    "civil_aviation": N_("civil aviation"),
+    "protected_persons_hostages": N_("protected persons and hostages"),
+    "nuclear": N_("nuclear"),
+    "maritime": N_("maritime"),
+    "explosives": N_("explosives"),
+    "terrorist_bombings": N_("terrorist bombings"),
+    "terrorism_financing": N_("terrorism financing"),
+    "comprehensive": N_("comprehensive"),
+}
 
 #: Kazakhstan's status, in the order used in tables and figures.
 KZ_CATEGORIES = ("party", "signed only", "not a party", "unknown")
+#: Each status category as a reader reads it.
+KZ_LABELS = {"party": N_("party"), "signed only": N_("signed only"), "not a party": N_("not a party"),
+             "unknown": N_("unknown")}
 
 _SCOPE_ORDER = {"universal": 0, "regional": 1, "national": 2}
 
@@ -132,11 +159,13 @@ def domain_label(domain) -> str | None:
     """Return a domain code as readable words: ``"civil_aviation"`` gives ``"civil aviation"``."""
     if domain is None or (pd.api.types.is_scalar(domain) and pd.isna(domain)):
         return None
-    text = str(domain).replace("_", " ").strip()
-    return _DOMAIN_WORDS.get(text, text)
+    text = str(domain).strip()
+    return DOMAIN_LABELS.get(text, text.replace("_", " "))
 
 
-_DOMAIN_WORDS = {"protected persons hostages": "protected persons and hostages"}
+def scope_label(scope, lang: str = "en") -> str:
+    """A scope code in ``lang`` (``"universal"`` gives ``"универсальный"`` in Russian)."""
+    return gettext(SCOPE_LABELS.get(str(scope), str(scope)), lang)
 
 
 def prepare(df: pd.DataFrame) -> pd.DataFrame:
@@ -198,44 +227,50 @@ def count_by_scope(df: pd.DataFrame) -> pd.Series:
     return _plain(df)["scope"].value_counts().rename("instruments")
 
 
-def counting_summary(df: pd.DataFrame) -> pd.DataFrame:
+def counting_summary(df: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """Show how the answer to "how many instruments?" depends on what is counted.
 
-    One row per way of counting, with the number it gives from this table.
+    One row per way of counting, with the number it gives from this table (the row labels and
+    headers in ``lang``).
     """
     data = prepare(df)
     universal = data[data["scope"] == "universal"]
     regional = data[data["scope"] == "regional"]
     rows = [
-        ("universal instruments, each protocol and amendment counted", len(universal)),
+        (N_("universal instruments, each protocol and amendment counted"), len(universal)),
         (
-            "universal conventions only (protocols and amendments folded into their parent)",
+            N_("universal conventions only (protocols and amendments folded into their parent)"),
             int((universal["form"] == "convention or treaty").sum()),
         ),
-        ("universal protocols and amendments", int((universal["form"] == "protocol or amendment").sum())),
-        ("universal instruments adopted before 2001", int((universal["adopted_year"] < 2001).sum())),
-        ("regional instruments in this table", len(regional)),
-        ("universal and regional together", len(universal) + len(regional)),
+        (N_("universal protocols and amendments"), int((universal["form"] == "protocol or amendment").sum())),
+        (N_("universal instruments adopted before 2001"), int((universal["adopted_year"] < 2001).sum())),
+        (N_("regional instruments in this table"), len(regional)),
+        (N_("universal and regional together"), len(universal) + len(regional)),
     ]
-    return pd.DataFrame(rows, columns=["way of counting", "count"]).set_index("way of counting")
+    rows = [(gettext(label, lang), count) for label, count in rows]
+    way, count = gettext(N_("way of counting"), lang), gettext(N_("count"), lang)
+    return pd.DataFrame(rows, columns=[way, count]).set_index(way)
 
 
-def kazakhstan_table(df: pd.DataFrame, scope: str | None = None) -> pd.DataFrame:
-    """List the instruments with Kazakhstan's status: universal first, then regional, each by adoption."""
+def kazakhstan_table(df: pd.DataFrame, scope: str | None = None, lang: str = "en") -> pd.DataFrame:
+    """List the instruments with Kazakhstan's status: universal first, then regional, each by adoption.
+
+    In ``lang``: the headers, the scope and the status category translated, the instrument's
+    name and the sources' note from their ``short_name_<lang>`` and ``kazakhstan_status_<lang>``
+    columns (an error naming the file, line and column where one is missing)."""
     data = prepare(_filter_scope(df, scope))
     data = data.assign(
         _scope=data["scope"].map(_SCOPE_ORDER).fillna(len(_SCOPE_ORDER)), _when=data["adopted_date"].map(fractional_year)
     )
     data = data.sort_values(["_scope", "_when", "instrument_id"], kind="stable")
-    cols = ["short_name", "scope", "adopted_year", "kz_category", "kazakhstan_status"]
-    out = data[cols].rename(
-        columns={
-            "short_name": "instrument",
-            "adopted_year": "adopted",
-            "kz_category": "Kazakhstan",
-            "kazakhstan_status": "what the sources say",
-        }
-    )
+    out = pd.DataFrame({
+        gettext(N_("instrument"), lang): label_column(data, "short_name", lang, table="instruments"),
+        gettext(N_("scope"), lang): data["scope"].map(lambda v: scope_label(v, lang)),
+        gettext(N_("adopted"), lang): data["adopted_year"],
+        gettext(N_("Kazakhstan"), lang): data["kz_category"].map(lambda v: gettext(KZ_LABELS.get(v, v), lang)),
+        gettext(N_("what the sources say"), lang): label_column(data, "kazakhstan_status", lang,
+                                                               table="instruments"),
+    })
     return out.reset_index(drop=True)
 
 
@@ -274,15 +309,34 @@ def adoption_to_force(df: pd.DataFrame, scope: str | None = None) -> pd.DataFram
     return data[cols].reset_index(drop=True)
 
 
-def definitions_by_kind(definitions: pd.DataFrame) -> pd.DataFrame:
+#: The schema's ``kind`` values of a definition, as a reader reads them.
+KIND_LABELS = {"legal": N_("legal"), "academic": N_("academic"), "operational": N_("operational"),
+               "political": N_("political")}
+
+
+def definitions_by_kind(definitions: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """List the definitions of terrorism grouped by kind and sorted by year (chapter 1).
 
-    Returns the columns kind, year, name and jurisdiction, with a clean index.
+    Returns the columns kind, year, name and jurisdiction, with a clean index. In another
+    language than English the headers and kinds are translated and the name and jurisdiction
+    come from ``name_<lang>`` and ``jurisdiction_<lang>`` (an error naming the file, line and
+    column where one is missing); the order is the English one.
     """
     data = _plain(definitions)
     data["year"] = data["year"].map(year_of).astype("Int64")
     data = data.sort_values(["kind", "year", "name"], kind="stable")
-    return data[["kind", "year", "name", "jurisdiction"]].reset_index(drop=True)
+    out = data[["kind", "year", "name", "jurisdiction"]]
+    if lang == "en":
+        return out.reset_index(drop=True)
+    tr = lambda message: gettext(message, lang)  # noqa: E731
+    names = label_column(_plain(definitions), "name", lang, table="definitions")
+    places = label_column(_plain(definitions), "jurisdiction", lang, table="definitions")
+    return pd.DataFrame({
+        tr(N_("kind")): out["kind"].map(lambda v: tr(KIND_LABELS.get(v, v))),
+        tr(N_("year")): out["year"],
+        tr(N_("name")): names.loc[out.index],
+        tr(N_("jurisdiction")): places.loc[out.index],
+    }).reset_index(drop=True)
 
 
 def tables_overview(tables: dict[str, pd.DataFrame], package: dict | None = None) -> pd.DataFrame:
@@ -338,8 +392,9 @@ def _domain_colours(domains) -> dict[str, str]:
 
 
 
-def plot_domain_decade(df: pd.DataFrame, scope: str | None = "universal"):
-    """Stacked bar chart: instruments adopted per decade, stacked by domain. Returns a Figure."""
+def plot_domain_decade(df: pd.DataFrame, scope: str | None = "universal", lang: str = "en"):
+    """Stacked bar chart: instruments adopted per decade, stacked by domain. Returns a Figure,
+    its axes and legend in ``lang``."""
     from ctmodule.analysis.plotting import new_figure
 
     table = count_by_domain_decade(df, scope)
@@ -348,31 +403,37 @@ def plot_domain_decade(df: pd.DataFrame, scope: str | None = "universal"):
     bottom = pd.Series(0, index=table.index)
     for domain in table.columns:
         values = table[domain]
-        ax.bar(table.index, values, bottom=bottom, label=domain, color=colours[domain],
+        ax.bar(table.index, values, bottom=bottom, label=gettext(domain, lang), color=colours[domain],
                edgecolor="white", linewidth=0.6)
         bottom = bottom + values
     for x, total in zip(table.index, bottom, strict=True):
         if total:
             ax.annotate(str(int(total)), (x, total), ha="center", va="bottom", fontsize=9,
                         xytext=(0, 2), textcoords="offset points")
-    what = f"{scope} instruments" if isinstance(scope, str) else "instruments"
-    ax.set_ylabel(f"Number of {what} adopted")
-    ax.set_xlabel("Decade of adoption")
+    ylabels = {"universal": N_("Number of universal instruments adopted"),
+               "regional": N_("Number of regional instruments adopted"),
+               "national": N_("Number of national instruments adopted")}
+    ax.set_ylabel(gettext(ylabels.get(scope, N_("Number of instruments adopted")) if isinstance(scope, str)
+                          else N_("Number of instruments adopted"), lang))
+    ax.set_xlabel(gettext(N_("Decade of adoption"), lang))
     ax.yaxis.get_major_locator().set_params(integer=True)
     ax.set_ylim(0, max(1, int(bottom.max())) * 1.15)
-    ax.legend(title="Domain", frameon=False, fontsize=8, title_fontsize=9, loc="upper left",
+    ax.legend(title=gettext(N_("Domain"), lang), frameon=False, fontsize=8, title_fontsize=9, loc="upper left",
               bbox_to_anchor=(1.0, 1.0))
     return fig
 
 
-def plot_adoption_timeline(df: pd.DataFrame, scope: str | None = "universal"):
-    """Timeline: one line per instrument from adoption (circle) to entry into force (square)."""
+def plot_adoption_timeline(df: pd.DataFrame, scope: str | None = "universal", lang: str = "en"):
+    """Timeline: one line per instrument from adoption (circle) to entry into force (square).
+
+    In ``lang``: the instruments' names from ``short_name_<lang>``, the axis and legend translated."""
     from matplotlib.lines import Line2D
     from matplotlib.ticker import MultipleLocator
 
     from ctmodule.analysis.plotting import new_figure
 
     data = adoption_to_force(df, scope)
+    names = dict(zip(df["instrument_id"], label_column(df, "short_name", lang, table="instruments"), strict=True))
     # the same domain order and colours as plot_domain_decade
     domains = [d for d in count_by_domain_decade(df, scope).columns if d in set(data["domain"])]
     colours = _domain_colours(domains)
@@ -384,22 +445,23 @@ def plot_adoption_timeline(df: pd.DataFrame, scope: str | None = "universal"):
             ax.plot([row.adopted, row.in_force], [y, y], color=colour, linewidth=2)
             ax.plot([row.in_force], [y], marker="s", color=colour, markersize=5)
     ax.set_yticks(range(len(data)))
-    ax.set_yticklabels(data["short_name"], fontsize=8)
+    ax.set_yticklabels(data["instrument_id"].map(names), fontsize=8)
     ax.invert_yaxis()
-    ax.set_xlabel("Year")
+    ax.set_xlabel(gettext(N_("Year"), lang))
     ax.xaxis.set_major_locator(MultipleLocator(10))
     ax.grid(axis="x", linewidth=0.4, alpha=0.5)
-    handles = [Line2D([], [], color=colours[d], linewidth=2, label=d) for d in domains]
+    handles = [Line2D([], [], color=colours[d], linewidth=2, label=gettext(d, lang)) for d in domains]
     handles += [
-        Line2D([], [], color="grey", marker="o", linestyle="", label="adopted or signed"),
-        Line2D([], [], color="grey", marker="s", linestyle="", label="entered into force"),
+        Line2D([], [], color="grey", marker="o", linestyle="", label=gettext(N_("adopted or signed"), lang)),
+        Line2D([], [], color="grey", marker="s", linestyle="", label=gettext(N_("entered into force"), lang)),
     ]
     ax.legend(handles=handles, frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return fig
 
 
-def plot_kazakhstan_status(df: pd.DataFrame):
-    """Horizontal stacked bars: per scope, how many instruments Kazakhstan is party to, and so on."""
+def plot_kazakhstan_status(df: pd.DataFrame, lang: str = "en"):
+    """Horizontal stacked bars: per scope, how many instruments Kazakhstan is party to, and so on
+    (scopes, categories and axis in ``lang``)."""
     from ctmodule.analysis.plotting import PALETTE, new_figure
 
     table = kazakhstan_summary(df).drop(columns="total")
@@ -411,16 +473,17 @@ def plot_kazakhstan_status(df: pd.DataFrame):
         values = table[category]
         if not values.any():
             continue
-        ax.barh(table.index, values, left=left, color=colours[category], label=category,
+        ax.barh([scope_label(v, lang) for v in table.index], values, left=left, color=colours[category],
+                label=gettext(KZ_LABELS[category], lang),
                 edgecolor="white", linewidth=0.6)
         for y, (start, width) in enumerate(zip(left, values, strict=True)):
             if width:
                 ax.text(start + width / 2, y, str(int(width)), ha="center", va="center", fontsize=9)
         left = left + values
-    ax.set_xlabel("Number of instruments")
+    ax.set_xlabel(gettext(N_("Number of instruments"), lang))
     ax.invert_yaxis()
     ax.xaxis.get_major_locator().set_params(integer=True)
-    ax.legend(title="Kazakhstan", frameon=False, fontsize=8, title_fontsize=9, loc="upper left",
+    ax.legend(title=gettext(N_("Kazakhstan"), lang), frameon=False, fontsize=8, title_fontsize=9, loc="upper left",
               bbox_to_anchor=(1.0, 1.0))
     return fig
 

@@ -54,3 +54,13 @@ def new_figure(width: float = 7.5, height: float = 4.0):
     ax = fig.add_subplot()
     ax.spines[["top", "right"]].set_visible(False)
     return fig, ax
+
+
+def figure_texts(fig) -> list[str]:
+    """Every text a reader sees in ``fig``: titles, axis labels, tick labels, legend entries and
+    titles, annotations and the colour bar's label (drawn first, so that the ticks exist). The
+    tests read a figure in another language with it: no text of the English one may be left."""
+    from matplotlib.text import Text
+
+    fig.draw_without_rendering()
+    return [t.get_text() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]

@@ -38,18 +38,27 @@ from collections.abc import Iterable, Sequence
 import pandas as pd
 
 from ctmodule.data import year_of
+from ctmodule.data.labels import label_column
+from ctmodule.l10n import N_, gettext
 
 #: The five states, in the order of the schema's enum (ISO 3166-1 alpha-3 -> English short name).
 COUNTRIES = {
-    "KAZ": "Kazakhstan",
-    "KGZ": "Kyrgyzstan",
-    "TJK": "Tajikistan",
-    "TKM": "Turkmenistan",
-    "UZB": "Uzbekistan",
+    "KAZ": N_("Kazakhstan"),
+    "KGZ": N_("Kyrgyzstan"),
+    "TJK": N_("Tajikistan"),
+    "TKM": N_("Turkmenistan"),
+    "UZB": N_("Uzbekistan"),
 }
 
 #: Instruments from the least to the most severe for the people targeted (analytical ordering).
 REACH = ("control", "listing", "ban", "prosecution", "force")
+
+#: The schema's ``instrument`` values of a case, as a reader reads them (translated with ``gettext``).
+INSTRUMENT_LABELS = {"control": N_("control"), "listing": N_("listing"), "ban": N_("ban"),
+                     "prosecution": N_("prosecution"), "force": N_("force")}
+#: The schema's ``move`` values, as a reader reads them.
+MOVE_LABELS = {"securitising": N_("securitising"), "desecuritising": N_("desecuritising"),
+               "declined": N_("declined")}
 
 #: The kinds of move (``cases.move``).
 MOVES = ("securitising", "desecuritising", "declined")
@@ -216,46 +225,73 @@ def ranking(profile: pd.DataFrame, reach: Sequence[str] = REACH) -> pd.DataFrame
     return out.sort_values(["_k", "_n"]).drop(columns=["_k", "_n"])
 
 
+def reversals_table(cases: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """:func:`reversals` for readers: states, moves and instruments named, headers in ``lang``."""
+    tr = lambda message: gettext(message, lang)  # noqa: E731
+    table = reversals(cases)
+    table = table.assign(
+        country=table["country"].map(lambda c: tr(COUNTRIES.get(c, c))),
+        move=table["move"].map(lambda v: tr(MOVE_LABELS.get(v, v))),
+        instrument=table["instrument"].map(lambda v: tr(INSTRUMENT_LABELS.get(v, v)) if isinstance(v, str) else v),
+    )
+    labels = {"case_id": N_("Case id"), "country": N_("State"), "date": N_("Date"), "move": N_("Move"),
+              "instrument": N_("Instrument"), "earlier": N_("Earlier securitising moves"),
+              "years_after": N_("Years after the first")}
+    return table[list(labels)].rename(columns={k: tr(v) for k, v in labels.items()})
+
+
 def comparison_table(
-    cases: pd.DataFrame, measures: pd.DataFrame | None = None, reach: Sequence[str] = REACH
+    cases: pd.DataFrame, measures: pd.DataFrame | None = None, reach: Sequence[str] = REACH, lang: str = "en"
 ) -> pd.DataFrame:
-    """:func:`country_profile` ranked with :func:`ranking` (both with ``reach``), with readers' labels."""
+    """:func:`country_profile` ranked with :func:`ranking` (both with ``reach``), with readers' labels
+    (headers, states and instruments in ``lang``)."""
+    tr = lambda message: gettext(message, lang)  # noqa: E731
     table = ranking(country_profile(cases, measures, reach), reach)
     table = table.assign(
         rank=table["rank"].astype("object").where(table["rank"].notna(), "–"),
-        furthest=table["furthest"].fillna("(none coded)"),
-        reversed=table["reversed"].map({True: "yes", False: "no"}),
+        name=[tr(COUNTRIES.get(c, c)) for c in table.index] if lang != "en" else table["name"],
+        furthest=[tr(INSTRUMENT_LABELS.get(v, v)) if isinstance(v, str) else tr(N_("(none coded)"))
+                  for v in table["furthest"]],
+        reversed=table["reversed"].map({True: tr(N_("yes")), False: tr(N_("no"))}),
     )
     labels = {
-        "rank": "Rank",
-        "name": "State",
-        "securitising": "Securitising moves",
-        "desecuritising": "Desecuritising moves",
-        "declined": "Declined moves",
-        "measures": "Measures",
-        "furthest": "Furthest instrument",
-        "furthest_cases": "Case(s) reaching it",
-        "first_year": "First move (year)",
-        "reversed": "Reversal coded",
+        "rank": N_("Rank"),
+        "name": N_("State"),
+        "securitising": N_("Securitising moves"),
+        "desecuritising": N_("Desecuritising moves"),
+        "declined": N_("Declined moves"),
+        "measures": N_("Measures"),
+        "furthest": N_("Furthest instrument"),
+        "furthest_cases": N_("Case(s) reaching it"),
+        "first_year": N_("First move (year)"),
+        "reversed": N_("Reversal coded"),
     }
-    return table[list(labels)].rename(columns=labels).reset_index(drop=True)
+    return table[list(labels)].rename(columns={k: tr(v) for k, v in labels.items()}).reset_index(drop=True)
 
 
-def case_list(cases: pd.DataFrame, exclude: Iterable[str] = ("KAZ",)) -> pd.DataFrame:
-    """The coded cases of the states not in ``exclude``, by state and date, with readers' labels."""
+def case_list(cases: pd.DataFrame, exclude: Iterable[str] = ("KAZ",), lang: str = "en") -> pd.DataFrame:
+    """The coded cases of the states not in ``exclude``, by state and date, with readers' labels
+    (in ``lang``: headers, states, moves and instruments translated, subjects from ``subject_<lang>``)."""
+    tr = lambda message: gettext(message, lang)  # noqa: E731
     frame = _clean(cases)
     keep = ~frame["country"].isin(list(exclude))
-    subjects = cases.loc[keep.to_numpy(), "subject"].astype(str).to_numpy() if "subject" in cases else ""
+    subjects = (label_column(cases, "subject", lang, table="cases")[keep.to_numpy()].astype(str).to_numpy()
+                if "subject" in cases else "")
     out = frame[keep].assign(subject=subjects, state=lambda f: f["country"].map(COUNTRIES))
     out = out.assign(_s=[_start(d) for d in out["date"]]).sort_values(["state", "_s", "case_id"])
-    labels = {"state": "State", "date": "Date", "subject": "Subject", "move": "Move", "instrument": "Instrument",
-              "case_id": "Case id"}
-    return out[list(labels)].rename(columns=labels).reset_index(drop=True)
+    out = out.assign(state=out["state"].map(tr), move=out["move"].map(lambda v: tr(MOVE_LABELS.get(v, v))),
+                     instrument=out["instrument"].map(
+                         lambda v: tr(INSTRUMENT_LABELS.get(v, v)) if isinstance(v, str) else v))
+    labels = {"state": N_("State"), "date": N_("Date"), "subject": N_("Subject"), "move": N_("Move"),
+              "instrument": N_("Instrument"), "case_id": N_("Case id")}
+    return out[list(labels)].rename(columns={k: tr(v) for k, v in labels.items()}).reset_index(drop=True)
 
 
-def moves_figure(cases: pd.DataFrame, reach: Sequence[str] = REACH):
+def moves_figure(cases: pd.DataFrame, reach: Sequence[str] = REACH, lang: str = "en"):
     """Horizontal bars, one per state: securitising moves to the right, stacked by instrument
-    (least severe first), desecuritising and declined moves to the left. Returns a Figure."""
+    (least severe first), desecuritising and declined moves to the left. Returns a Figure, its
+    states, moves, instruments and axes in ``lang``."""
+    tr = lambda message: gettext(message, lang)  # noqa: E731
     from ctmodule.analysis.plotting import new_figure
 
     frame = _clean(cases, reach)
@@ -267,22 +303,23 @@ def moves_figure(cases: pd.DataFrame, reach: Sequence[str] = REACH):
         n = [int(((frame["country"] == c) & (frame["move"] == "securitising") & (frame["instrument"] == instrument)).sum()) for c in codes]
         if any(n):
             ax.barh(list(y), n, left=left, color=_REACH_COLOURS.get(instrument, "#999999"),
-                    label=f"securitising: {instrument}", edgecolor="white")
+                    label=tr(N_("securitising: {instrument}")).format(
+                        instrument=tr(INSTRUMENT_LABELS.get(instrument, instrument))), edgecolor="white")
             left = [a + b for a, b in zip(left, n, strict=True)]
     right = [0] * len(codes)
     for move in ("desecuritising", "declined"):
         n = [int(((frame["country"] == c) & (frame["move"] == move)).sum()) for c in codes]
         if any(n):
             ax.barh(list(y), [-v for v in n], left=[-v for v in right], color=_REVERSAL_COLOURS[move],
-                    label=move, edgecolor="white", hatch="//")
+                    label=tr(MOVE_LABELS[move]), edgecolor="white", hatch="//")
             right = [a + b for a, b in zip(right, n, strict=True)]
     ax.axvline(0, color="#333333", linewidth=0.8)
-    ax.set_yticks(list(y), [COUNTRIES[c] for c in codes])
+    ax.set_yticks(list(y), [tr(COUNTRIES[c]) for c in codes])
     top = max([*left, *right, 1])
     ax.set_xlim(-max(right + [1]) - 0.5, top + 0.5)
     ticks = range(-max(right + [1]), top + 1)
     ax.set_xticks(list(ticks), [str(abs(t)) for t in ticks])
-    ax.set_xlabel("Coded moves (desecuritising or declined to the left of zero)")
-    ax.set_title("Securitising and desecuritising moves by state")
+    ax.set_xlabel(tr(N_("Coded moves (desecuritising or declined to the left of zero)")))
+    ax.set_title(tr(N_("Securitising and desecuritising moves by state")))
     ax.legend(loc="lower right", fontsize="small", frameon=False)
     return fig

@@ -10,6 +10,11 @@ the year is needed here, so every helper reads it with
 from __future__ import annotations
 
 from ctmodule.data.dates import year_of
+from ctmodule.l10n import N_, gettext
+
+#: The y-axis and legend of chapter 9's figure of events by period (messages, translated when drawn).
+EVENTS_YLABEL = N_("Number of events")
+CATEGORY_TITLE = N_("Category")
 
 PERIODS = (
     ("1999-2004", 1999, 2004),
@@ -79,11 +84,14 @@ def outside_periods(table, *, periods=PERIODS, date_column: str = "date"):
     return table[keep]
 
 
-def plot_counts_by_period(counts, *, ylabel: str = "Number of entries", legend_title: str | None = None):
+def plot_counts_by_period(counts, *, ylabel: str = N_("Number of entries"), legend_title: str | None = None,
+                          labels: dict | None = None, lang: str = "en"):
     """Stacked bars of a :func:`counts_by_period` table: one bar per period.
 
     Returns the matplotlib figure. Each category gets a colour and a hatch, so the bars
     can be read without colour; underscores in category names become spaces in the legend.
+    In ``lang``: ``ylabel``, ``legend_title`` and the axis translated as messages, each category
+    through ``labels`` (its value's message, e.g. :data:`ctmodule.analysis.timeline.CATEGORY_LABELS`).
     """
     from ctmodule.analysis.plotting import PALETTE, new_figure
 
@@ -99,14 +107,15 @@ def plot_counts_by_period(counts, *, ylabel: str = "Number of entries", legend_t
             color=PALETTE[i % len(PALETTE)],
             hatch=hatches[i % len(hatches)],
             edgecolor="white",
-            label=str(column).replace("_", " "),
+            label=gettext((labels or {}).get(str(column), N_("unknown") if str(column) == "unknown"
+                                             else str(column).replace("_", " ")), lang),
         )
         bottom = [a + b for a, b in zip(bottom, values, strict=True)]
     for x, total in enumerate(bottom):
         ax.text(x, total, str(total), ha="center", va="bottom", fontsize=10)
-    ax.set_ylabel(ylabel)
-    ax.set_xlabel("Period")
+    ax.set_ylabel(gettext(ylabel, lang))
+    ax.set_xlabel(gettext(N_("Period"), lang))
     ax.yaxis.get_major_locator().set_params(integer=True)
     ax.set_ylim(0, max(bottom + [1]) * 1.15)
-    ax.legend(title=legend_title, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+    ax.legend(title=gettext(legend_title, lang) if legend_title else None, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     return fig

@@ -18,6 +18,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ctmodule.data.labels import label_column as _label_column
+from ctmodule.l10n import N_, gettext
+
+#: The schema's event ``category`` values, as a reader reads them (translated with ``gettext``).
+CATEGORY_LABELS = {
+    "law": N_("law"),
+    "diplomacy": N_("diplomacy"),
+    "incident": N_("incident"),
+    "prosecution": N_("prosecution"),
+    "information_control": N_("information control"),
+    "treaty": N_("treaty"),
+}
+#: The schema's ``confidence`` values, as a reader reads them.
+CONFIDENCE_LABELS = {"confirmed": N_("confirmed"), "partial": N_("partial"), "unconfirmed": N_("unconfirmed")}
+
 #: Kazakhstan's term as an elected member of the UN Security Council.
 UNSC_TERM = ("2017-01-01", "2018-12-31")
 
@@ -178,13 +193,14 @@ def plot_timeline(
     start=None,
     end=None,
     highlight: tuple | None = UNSC_TERM,
-    highlight_label: str = "UN Security Council term 2017-2018",
+    highlight_label: str = N_("UN Security Council term 2017-2018"),
     label_events: str | Iterable[str] | None = None,
     label_column: str = "title",
     label_width: int = 40,
     width: float = 8.0,
     height: float | None = None,
     title: str | None = None,
+    lang: str = "en",
 ):
     """Timeline of events: one row per category, time along the x axis.
 
@@ -198,6 +214,10 @@ def plot_timeline(
     second panel below the overview with one row per selected event, named by its
     ``label_column`` text (wrapped at ``label_width`` characters, two lines at most), on the same time
     axis, so labels never overlap. Returns a matplotlib ``Figure``.
+
+    In ``lang``: the categories (:data:`CATEGORY_LABELS`), ``highlight_label`` and ``title``
+    translated as messages, the events' labels from ``<label_column>_<lang>``
+    (:func:`ctmodule.data.label_column`).
     """
     import textwrap
 
@@ -242,7 +262,7 @@ def plot_timeline(
         if highlight:
             lo, hi = date_range(highlight[0])[0], date_range(highlight[1])[1]
             a.axvspan(lo, hi + pd.Timedelta(days=1), color="#999999", alpha=0.18, lw=0,
-                      label=highlight_label if a is ax else None)
+                      label=gettext(highlight_label, lang) if a is ax else None)
 
     def draw(a, rows, y, color):
         point = (rows["end"] - rows["start"]).dt.days < 31
@@ -256,15 +276,16 @@ def plot_timeline(
     ypos = {c: n - 1 - i for i, c in enumerate(cats)}
     for cat in cats:
         draw(ax, sel[sel["category"].astype(str) == cat], ypos[cat], colors[cat])
-    ax.set_yticks([ypos[c] for c in cats], cats)
+    ax.set_yticks([ypos[c] for c in cats], [gettext(CATEGORY_LABELS.get(c, c), lang) for c in cats])
     ax.set_ylim(-0.6, n - 0.4)
 
     if k:
         texts = []
-        for i, (_, r) in enumerate(labelled.iterrows()):
+        names = _label_column(labelled, label_column, lang, table="events")
+        for i, (index, r) in enumerate(labelled.iterrows()):
             y = k - 1 - i
             draw(ax2, labelled.iloc[[i]], y, colors[str(r["category"])])
-            short = textwrap.shorten(str(r[label_column]), width=2 * label_width, placeholder="...")
+            short = textwrap.shorten(str(names.loc[index]), width=2 * label_width, placeholder="...")
             texts.append(textwrap.fill(short, width=label_width))
         ax2.set_yticks([k - 1 - i for i in range(k)], texts)
         ax2.set_ylim(-0.6, k - 0.4)
@@ -274,7 +295,7 @@ def plot_timeline(
     if highlight:
         ax.legend(loc="lower left", fontsize=9.5, frameon=False, bbox_to_anchor=(0, 1.0))
     if title:
-        ax.set_title(title, fontsize=10, loc="left", pad=22 if highlight else 6)
+        ax.set_title(gettext(title, lang), fontsize=10, loc="left", pad=22 if highlight else 6)
     return fig
 
 
@@ -286,3 +307,22 @@ def _year_formatter():
     from matplotlib.dates import DateFormatter
 
     return DateFormatter("%Y")
+
+
+def record_table(events, *, categories=None, start=None, end=None, lang: str = "en"):
+    """The events of :func:`filter_events` as a reader's table indexed by date: title, actor,
+    confidence and sources, in ``lang`` (headers and confidence translated, title and actor from
+    ``title_<lang>`` and ``actor_<lang>``)."""
+    import pandas as pd
+
+    sel = filter_events(events, categories=categories, start=start, end=end)
+    tr = lambda message: gettext(message, lang)  # noqa: E731
+    table = pd.DataFrame({
+        tr(N_("date")): sel["date"].astype(str),
+        tr(N_("event")): _label_column(sel, "title", lang, table="events"),
+        tr(N_("actor")): _label_column(sel, "actor", lang, table="events"),
+        tr(N_("confidence")): sel["confidence"].map(
+            lambda v: tr(CONFIDENCE_LABELS.get(str(v), str(v))) if isinstance(v, str) else v),
+        tr(N_("sources")): sel["source_id"],
+    })
+    return table.set_index(tr(N_("date")))

@@ -18,6 +18,11 @@ a text output (``text/plain`` stays the English text, for JupyterLab and nbval);
 shows it. The quizzes use it (:func:`ctmodule.book.quiz.show`): ``quizzes/<chapter>.json`` is the
 English quiz, ``quizzes/<chapter>.<lang>.json`` its translation, and the page carries both.
 
+A figure or a table that the book places with ``{glue:figure}`` (and so also in the PDF, where
+no stylesheet chooses) is glued once per language instead: the source-language one under its
+name, each other one under :func:`variant_key` (``fig-02-timeline@ru``), and the edition in that
+language pastes its own (:mod:`ctmodule.book.figures`, :mod:`ctmodule.book.i18n`).
+
 A new language needs no change here: the stylesheet is written for every language that has
 catalogs (:func:`stylesheet`, when the book is built).
 """
@@ -37,6 +42,18 @@ def _check_lang(lang: str) -> str:
     if not isinstance(lang, str) or not lang or not all(c.isalnum() or c == "-" for c in lang):
         raise ValueError(f"not a language code: {lang!r}")
     return lang
+
+
+#: Between a glued name and the language of its variant: a character no glue name of the book uses.
+VARIANT_SEPARATOR = "@"
+
+
+def variant_key(name: str, lang: str, source: str = SOURCE_LANGUAGE) -> str:
+    """The glue key of ``name``'s variant in ``lang`` (``name`` itself for the source language)."""
+    if not isinstance(name, str) or not name or VARIANT_SEPARATOR in name:
+        raise ValueError(f"not a glue name: {name!r} (a name must not contain {VARIANT_SEPARATOR!r})")
+    lang = _check_lang(lang)
+    return name if lang == source else f"{name}{VARIANT_SEPARATOR}{lang}"
 
 
 def variants_html(variants: dict[str, str], *, inline: bool = False, source: str = SOURCE_LANGUAGE) -> str:

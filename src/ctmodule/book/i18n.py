@@ -655,6 +655,62 @@ def _keep_outputs_resolved(app, doctree, docname) -> None:
         bib.parent.remove(bib)
 
 
+# --- outputs glued once per language -------------------------------------------------------
+
+def localised_key(key: str, lang: str | None, glued) -> str:
+    """The glue key that the edition in ``lang`` pastes for ``key``: the variant that the notebook
+    glued for ``lang`` (:func:`ctmodule.book.bilingual.variant_key`), else ``key`` itself (an output
+    that reads the same in every language). ``glued``: the glued keys (a container). A key with a
+    document (``path.ipynb::key``) keeps it."""
+    from ctmodule.book.bilingual import variant_key
+
+    if not lang or lang == SOURCE_LANGUAGE:
+        return key
+    if "::" in key:
+        return key  # another page's output: its keys are not known while this page is read
+    try:
+        candidate = variant_key(key.strip(), lang)
+    except ValueError:
+        return key
+    return candidate if candidate in glued else key
+
+
+def _glued_keys(document) -> dict:
+    renderer = document.get("nb_renderer") if hasattr(document, "get") else None
+    try:
+        return renderer.renderer.nb_client.glue_data
+    except AttributeError:
+        return {}
+
+
+def localised_directive(base):
+    """A subclass of MyST-NB's glue directive ``base`` that pastes the key's variant in the
+    edition's language (``config.language``), where the notebook glued one."""
+
+    class Localised(base):
+        def run(self):
+            if self.arguments:
+                lang = getattr(self.state.document.settings.env.config, "language", None)
+                self.arguments[0] = localised_key(self.arguments[0], lang, _glued_keys(self.state.document))
+            return super().run()
+
+    Localised.__name__ = Localised.__qualname__ = f"Localised{base.__name__}"
+    Localised.__doc__ = f"{base.__name__}, pasting the variant glued for the edition's language."
+    return Localised
+
+
+def _localise_glue(app, config) -> None:
+    """``{glue:figure}``, ``{glue:}`` and ``{glue:any}`` paste the output glued for the edition's
+    language: one glued per language (:func:`ctmodule.book.figures.glue_figure`) is the figure or
+    table in the language of the page, in the HTML and in the LaTeX build alike."""
+    try:
+        from myst_nb.ext.glue.directives import PasteAnyDirective, PasteFigureDirective
+    except ImportError:  # a build without MyST-NB has no glue to paste
+        return
+    for name, base in (("figure", PasteFigureDirective), ("", PasteAnyDirective), ("any", PasteAnyDirective)):
+        app.add_directive_to_domain("glue", name, localised_directive(base), override=True)
+
+
 def page_languages(app) -> list[str]:
     """The editions the switcher offers: the source language and every language with catalogs."""
     return [SOURCE_LANGUAGE, *[lang for lang in languages(Path(app.srcdir)) if lang != SOURCE_LANGUAGE]]
@@ -822,6 +878,7 @@ def setup(app):
     app.connect("doctree-resolved", _keep_outputs_resolved)
     app.connect("config-inited", _add_switcher)
     app.connect("config-inited", _add_css)
+    app.connect("config-inited", _localise_glue)
     app.connect("build-finished", _write_css)
     app.connect("html-page-context", _on_page_context)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

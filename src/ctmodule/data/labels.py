@@ -10,10 +10,13 @@ an English label slipped into the Russian edition.
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from ctmodule.data.package import DataError
 from ctmodule.l10n import SOURCE_LANGUAGE, check_language
+
+if TYPE_CHECKING:  # pandas is imported where a frame is read, so ``import ctmodule`` stays cheap
+    import pandas as pd
 
 
 def translated_name(column: str, lang: str) -> str:
@@ -44,6 +47,8 @@ def label_column(frame: pd.DataFrame, column: str, lang: str = SOURCE_LANGUAGE, 
     missing = english.notna() & (english.astype(str).str.strip() != "") & (
         translated.isna() | (translated.astype(str).str.strip() == ""))
     if missing.any():
+        import pandas as pd
+
         first = missing[missing].index[0]
         # the line in the file (header = line 1) where the frame is the table as loaded
         plain = isinstance(frame.index, pd.RangeIndex) and frame.index.start == 0 and frame.index.step == 1
