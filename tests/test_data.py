@@ -350,7 +350,7 @@ def test_russian_labels_use_the_terminology_list():
     for table, columns in RUSSIAN_LABELS.items():
         frame = data.load(table, REAL_DATA)
         for column in columns:
-            for line, (english, russian) in enumerate(zip(frame[column], frame[f"{column}_ru"]), start=2):
+            for line, (english, russian) in enumerate(zip(frame[column], frame[f"{column}_ru"], strict=True), start=2):
                 problems += [f"data/{table}.csv:{line}:{column}_ru: {p.term.en} -> {p.term.ru}"
                              for p in terminology.find_inconsistencies(str(english), str(russian), terms)]
     assert not problems, "\n".join(problems)
