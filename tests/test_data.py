@@ -340,3 +340,18 @@ def test_russian_fields_follow_their_english_field_and_keep_its_rules():
             assert bool(field["constraints"].get("required")) == bool(english["constraints"].get("required"))
             seen.add((resource["name"], english["name"]))
     assert seen >= {(t, c) for t, cols in RUSSIAN_LABELS.items() for c in cols}
+
+
+@pytest.mark.skipif(not (REAL_DATA / "datapackage.json").is_file(), reason="data/ not written yet")
+def test_russian_labels_use_the_terminology_list():
+    from ctmodule.data import terminology
+
+    terms = terminology.load()
+    problems = []
+    for table, columns in RUSSIAN_LABELS.items():
+        frame = data.load(table, REAL_DATA)
+        for column in columns:
+            for line, (english, russian) in enumerate(zip(frame[column], frame[f"{column}_ru"], strict=True), start=2):
+                problems += [f"data/{table}.csv:{line}:{column}_ru: {p.term.en} -> {p.term.ru}"
+                             for p in terminology.find_inconsistencies(str(english), str(russian), terms)]
+    assert not problems, "\n".join(problems)
