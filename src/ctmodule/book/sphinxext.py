@@ -53,11 +53,18 @@ def _data_dictionary(root: Path, env) -> str:
 
 
 def _slides(root: Path, env) -> str:
-    from ctmodule.book.slides import CHAPTERS_DIR, chapter_stems, index_markdown, is_other_edition
+    from ctmodule.book.slides import CHAPTERS_DIR, build_language, chapter_stems, index_markdown
 
     for stem in chapter_stems(root, env.found_docs):  # the list shows each chapter's title
         env.note_dependency(str(root / CHAPTERS_DIR / f"{stem}.ipynb"))
-    return index_markdown(root, env.found_docs, up="../.." if is_other_edition(env.config.language) else "..")
+    lang = build_language(env.config.language)
+    if lang != "en":  # the list shows the chapters' titles from their catalogs
+        for stem in chapter_stems(root, env.found_docs):
+            po = root / "locales" / lang / "LC_MESSAGES" / CHAPTERS_DIR / f"{stem}.po"
+            if po.is_file():
+                env.note_dependency(str(po))
+    # every edition has its decks beside its chapters (slides/), written when its build finishes
+    return index_markdown(root, env.found_docs, up="..", lang=lang)
 def _chapters(root: Path) -> list[Path]:
     return sorted((root / "chapters").glob("[0-9][0-9]-*.ipynb"))
 
