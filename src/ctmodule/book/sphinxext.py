@@ -39,7 +39,17 @@ def _glossary(root: Path, env) -> str:
     folder = root / "glossary"
     for path in sorted(folder.glob("*.yml")):
         env.note_dependency(str(path))
-    return render_markdown(folder)
+    lang = str(env.config.language or "en").split("_")[0]
+    if lang == "en":
+        return render_markdown(folder)
+    # an edition in another language: the entries in the order of the terms it shows (the page's
+    # catalog translates each English term)
+    from ctmodule.book.i18n import translations
+
+    catalog = root / "locales" / lang / "LC_MESSAGES" / "appendix" / "glossary.po"
+    if catalog.is_file():
+        env.note_dependency(str(catalog))
+    return render_markdown(folder, lang=lang, translations=translations(catalog))
 
 
 def _data_dictionary(root: Path, env) -> str:
