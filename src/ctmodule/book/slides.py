@@ -28,8 +28,15 @@ other sites are kept as plain text, and the decks work from ``file://`` (the off
 into the book are rebased from ``chapters/`` to ``slides/``.
 
 :func:`build_decks` is run by the Sphinx extension in this module (``build-finished``), so
-``make book`` writes the decks; ``python -m ctmodule.book.slides SITE`` regenerates them for an
-existing build. :func:`index_markdown` writes the list of decks for ``appendix/slides.md``.
+``make book`` writes the decks; ``python -m ctmodule.book.slides SITE [--lang ru]`` regenerates
+them for an existing build.
+
+Every edition has its own decks: the build of the Russian edition (``ctmodule i18n build``, run by
+``make book``) writes them from its Russian pages and the Russian quizzes
+(``quizzes/NN-slug.ru.json``) into ``_build/html/ru/slides/``, with ``<html lang="ru">``. The
+sections are matched to the notebook's by position, so a translated heading is still known as the
+template's Overview, Discussion questions or Summary; every heading and label the deck code writes
+is marked ``N_()`` and translated through :mod:`ctmodule.l10n`. :func:`index_markdown` writes the list of decks for ``appendix/slides.md``.
 Nothing here knows which chapters exist: a new chapter that follows the template gets its deck.
 """
 
