@@ -251,12 +251,15 @@ def test_the_quiz_speaks_the_page_language(new_guarded_page, site_url, langs, la
     page.wait_for_function("() => document.querySelectorAll('.ctmodule-l10n .Quiz').length >= 2", timeout=15000)
     guard.settle(page)
     words = QUIZ_WORDS[lang]
-    # the visible quiz's numeric input is labelled in the page's language
-    labels = page.evaluate("() => Array.from(document.querySelectorAll('.ctmodule-l10n .Quiz'))"
-                           ".filter(q => q.offsetParent !== null)"
-                           ".flatMap(q => Array.from(q.querySelectorAll('.InpLabel, label')))"
-                           ".map(l => l.textContent.trim()).filter(t => t.startsWith('Type') || t.startsWith('Введите'))")
-    assert labels and set(labels) == {words["number"]}, labels
+    # each variant's numeric inputs are labelled in its language, and the page shows its own variant
+    for variant, expected in QUIZ_WORDS.items():
+        labels = page.evaluate("v => Array.from(document.querySelectorAll("
+                               "'.ctmodule-l10n > div[lang=\"' + v + '\"] .InpLabel')).map(l => l.textContent.trim())",
+                               variant)
+        assert labels and set(labels) == {expected["number"]}, (variant, labels)
+    shown = page.evaluate("() => Array.from(document.querySelectorAll('.ctmodule-l10n > div[lang]'))"
+                          ".filter(d => d.querySelector('.Quiz') && d.offsetParent !== null).map(d => d.lang)")
+    assert shown and set(shown) == {lang}, shown
     for variant, expected in QUIZ_WORDS.items():  # each language's quiz answers in its own words
         assert page.evaluate(ANSWER_WITHOUT_FEEDBACK_JS, [variant, False]).startswith(expected["wrong"])
         assert page.evaluate(ANSWER_WITHOUT_FEEDBACK_JS, [variant, True]).startswith(expected["right"])

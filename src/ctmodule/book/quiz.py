@@ -112,6 +112,15 @@ def check_script(script: str) -> None:
                         "(and the translations in locales/*/LC_MESSAGES/_code.po)")
 
 
+def closed_html(fragment: str) -> str:
+    """jupyterquiz's HTML output with the ``<div>`` elements it leaves open closed (its container
+    ``<div id=...>`` is closed by the notebook's output cell): side by side in one multilingual
+    output, an open one would put the next language's quiz inside this one's, hidden with it."""
+    opened = len(re.findall(r"<div\b", fragment, flags=re.I))
+    closed = len(re.findall(r"</div\s*>", fragment, flags=re.I))
+    return fragment + "</div>" * max(0, opened - closed)
+
+
 def localise_script(script: str, lang: str) -> str:
     """jupyterquiz's ``script`` with its own strings in ``lang`` (checked first: :func:`check_script`).
 
@@ -288,7 +297,7 @@ def show(chapter: str, folder: str | Path | None = None, *, shuffle_answers: boo
             display_quiz(qs, shuffle_answers=shuffle_answers, colors=COLORS, max_width=720)
         for out in captured.outputs:
             if "text/html" in out.data:
-                views[lang] = out.data["text/html"]
+                views[lang] = closed_html(out.data["text/html"])
                 metadata = out.metadata
             elif "application/javascript" in out.data:
                 data = dict(out.data)
