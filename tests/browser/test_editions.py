@@ -250,7 +250,6 @@ def test_the_quiz_speaks_the_page_language(new_guarded_page, site_url, langs, la
     page.goto(site_url + path)
     page.wait_for_function("() => document.querySelectorAll('.ctmodule-l10n .Quiz').length >= 2", timeout=15000)
     guard.settle(page)
-    words = QUIZ_WORDS[lang]
     # each variant's numeric inputs are labelled in its language, and the page shows its own variant
     for variant, expected in QUIZ_WORDS.items():
         labels = page.evaluate("v => Array.from(document.querySelectorAll("
