@@ -387,6 +387,12 @@ def test_the_quiz_output_carries_every_language(tmp_path):
     body = html[0]["text/html"]
     assert body.startswith('<div class="ctmodule-l10n"><div lang="en" data-l10n-source><div id="')
     assert '<div lang="ru"><div id="' in body
+    # jupyterquiz leaves its container open: closed, so that the Russian quiz is not inside the English one
+    from bs4 import BeautifulSoup
+
+    box = BeautifulSoup(body, "html.parser").select_one(".ctmodule-l10n")
+    assert [d.get("lang") for d in box.find_all("div", recursive=False)] == ["en", "ru"]
+    assert not box.find("div", attrs={"lang": "en"}).find("div", attrs={"lang": "ru"})
     assert "Which resolution" in scripts[0]["application/javascript"]
     assert json.dumps("Какая резолюция")[1:-1] in scripts[1]["application/javascript"]  # JSON in the script
     assert "Which resolution" in html[0]["text/markdown"]  # print is the English quiz

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -88,3 +89,65 @@ def test_every_chapter_has_a_valid_quiz():
     assert not missing, f"chapters without a quiz in quizzes/: {missing}"
     for chapter in chapters:
         assert len(quiz.load(chapter)) >= 3
+
+
+# --- jupyterquiz's own words in the quiz's language -------------------------------------------
+
+def _script(questions) -> str:
+    """The script jupyterquiz (the installed version) writes for ``questions``."""
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.utils.capture import capture_output
+    from jupyterquiz import display_quiz
+
+    InteractiveShell.instance()
+    with capture_output(stdout=False, stderr=False, display=True) as captured:
+        display_quiz(questions, colors=quiz.COLORS)
+    scripts = [o.data["application/javascript"] for o in captured.outputs if "application/javascript" in o.data]
+    assert len(scripts) == 1
+    return scripts[0]
+
+
+@pytest.fixture(scope="module")
+def script():
+    return _script(GOOD)
+
+
+def test_jupyterquiz_writes_the_strings_we_translate(script):
+    quiz.check_script(script)  # the installed jupyterquiz: every string known, none new
+    assert set(quiz.script_strings(script.partition("\n")[2])) == set(quiz.SCRIPT_STRINGS)
+
+
+def test_the_russian_script_says_jupyterquizs_words_in_russian(script):
+    from ctmodule.l10n import gettext
+
+    ru = quiz.localise_script(script, "ru")
+    for literal, message in quiz.SCRIPT_STRINGS.items():
+        assert literal not in ru.partition("\n")[2].partition("\n")[2], f"{literal} is left in the Russian script"
+        translated = gettext(message, "ru")
+        assert translated != message and re.search(r"[А-Яа-яЁё]", translated), f"{message!r} is not translated"
+        assert json.dumps(translated, ensure_ascii=False) in ru
+    assert '"Верно!"' in ru and '"Введите числовой ответ:"' in ru and '"Неверно — попробуйте ещё раз."' in ru
+    # its functions are its own (the English quiz on the same page keeps the English ones)
+    assert ru.startswith("(function () {\n") and ru.rstrip().endswith("})();")
+    # the questions (the quiz's own words) are untouched
+    assert ru.splitlines()[1] == script.splitlines()[0]
+    assert quiz.localise_script(script, "en") == script
+
+
+def test_a_question_that_says_correct_is_not_translated_by_the_script(script):
+    questions = [{"question": "Pick one", "type": "multiple_choice", "answers": [
+        {"answer": "Correct", "correct": True, "feedback": "Correct!"},
+        {"answer": "Wrong", "correct": False, "feedback": "No."}]}]
+    ru = quiz.localise_script(_script(questions), "ru")
+    assert '"answer": "Correct"' in ru and '"feedback": "Correct!"' in ru
+
+
+@pytest.mark.parametrize("change, named", [
+    (lambda s: s.replace('"Type numeric answer here:"', '"Enter a number:"'), '"Type numeric answer here:"'),
+    (lambda s: s.replace('"Correct!"', '"Well done!"'), '"Well done!"'),
+])
+def test_a_changed_jupyterquiz_fails_loudly_naming_the_string(script, change, named):
+    with pytest.raises(quiz.QuizError, match=re.escape(named)):
+        quiz.localise_script(change(script), "ru")
+    with pytest.raises(quiz.QuizError, match="SCRIPT_STRINGS"):
+        quiz.check_script(change(script))

@@ -453,3 +453,153 @@ def test_the_book_builds_the_decks():
     assert "- ctmodule.book.slides" in config
     assert "<!-- ctmodule:slides -->" in (ROOT / "appendix" / "slides.md").read_text(encoding="utf-8")
     assert "appendix/slides" in (ROOT / "_toc.yml").read_text(encoding="utf-8")
+
+
+# --- the Russian edition's decks -------------------------------------------------------------
+
+def _ru_catalog(stem: str) -> dict[str, str]:
+    from ctmodule.book.i18n import translations
+
+    return translations(ROOT / "locales" / "ru" / "LC_MESSAGES" / "chapters" / f"{stem}.po")
+
+
+def translate_markdown(md: str, catalog: dict[str, str]) -> str:
+    """The notebook's markdown as the Russian edition shows it, near enough for a stand-in page:
+    each heading, list item and paragraph replaced by its translation in the chapter's catalog
+    (Sphinx's messages are these blocks)."""
+    out = []
+    for block in md.split("\n\n"):
+        whole = block.strip()
+        if whole in catalog:
+            out.append(catalog[whole])
+            continue
+        lines = []
+        for line in block.split("\n"):
+            heading = re.match(r"^(#{1,6}) (.+)$", line)
+            item = re.match(r"^(\d+[.)]|[-*]) (.+)$", line)
+            if heading:
+                title = heading.group(2).strip()
+                lines.append(f"{heading.group(1)} {catalog.get(title, title)}")
+            elif item:
+                text = item.group(2).strip()
+                lines.append(f"{item.group(1)} {catalog.get(text, text)}")
+            else:
+                lines.append(line)
+        out.append("\n".join(lines))
+    return "\n\n".join(out)
+
+
+def fake_ru_site(tmp_path: Path, root: Path = ROOT, stems=None) -> Path:
+    """A stand-in for the Russian edition (_build/html/ru): its chapter pages made from the
+    notebooks' markdown translated through the chapters' catalogs."""
+    site = fake_site(tmp_path / "ru", root, stems=[])
+    for stem in stems if stems is not None else slides.chapter_stems(root):
+        nb_path = root / "chapters" / f"{stem}.ipynb"
+        nb = json.loads(nb_path.read_text(encoding="utf-8"))
+        catalog = _ru_catalog(stem)
+        for cell in nb["cells"]:
+            if cell["cell_type"] == "markdown":
+                cell["source"] = translate_markdown("".join(cell["source"]), catalog)
+        translated = tmp_path / "ru-notebooks" / f"{stem}.ipynb"
+        translated.parent.mkdir(parents=True, exist_ok=True)
+        translated.write_text(json.dumps(nb), encoding="utf-8")
+        page = site / "chapters" / f"{stem}.html"
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_text(page_from_notebook(translated), encoding="utf-8")
+    return site
+
+
+@pytest.fixture(scope="module")
+def built_ru(tmp_path_factory):
+    site = fake_ru_site(tmp_path_factory.mktemp("slides-ru"))
+    decks = slides.build_decks(ROOT, site, book_title="Книга", language="ru")
+    return site, decks
+
+
+CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+# The headings and labels the deck code writes, in English: none may appear in a Russian deck.
+ENGLISH_LABELS = ("Learning outcomes", "Road map", "Discussion question", "Quiz ", "Answer:", "Summary",
+                  "Next", "The section in the book", "All chapters' slides", "Slides for the chapter",
+                  "Read the full chapter", "By the end of this chapter", "(A number.)",
+                  "(More than one answer may be right.)", "What the figure shows", "From the section:")
+
+
+@pytest.mark.parametrize("stem", CHAPTERS)
+def test_russian_deck_is_in_russian(built_ru, stem):
+    site, decks = built_ru
+    assert [p.stem for p in decks] == CHAPTERS
+    soup = _deck(site, stem)
+    assert soup.html.get("lang") == "ru"
+    top = soup.select("div.slides > section")
+    headings = [s.find(["h1", "h2"], recursive=False).get_text() for s in top]
+    assert "Планируемые результаты обучения" in headings
+    assert "План главы" in headings
+    assert any(h.startswith("Вопрос для обсуждения 1 из ") for h in headings)
+    assert any(re.fullmatch(r"Резюме( \(\d+ из \d+\))?", h) for h in headings)
+    assert headings[-1] == "Далее"
+    assert any(h == f"Вопрос самопроверки 1 из {min(slides.QUIZ_ITEMS, len(load_quiz(stem, ROOT / 'quizzes', min_questions=1)))}"
+               for h in headings)
+    # every slide's heading, notes and the labels the code writes are Russian
+    for i, s in enumerate(top, start=1):
+        assert CYRILLIC.search(headings[i - 1]), f"{stem}: slide {i}'s heading {headings[i - 1]!r} is not Russian"
+        notes = s.find("aside", class_="notes", recursive=False)
+        assert notes is not None and notes.get_text().strip(), f"{stem}: slide {i} has no notes"
+    code_text = " ".join(x.get_text() for x in soup.select("h1, h2, .answer strong, p.more, p.meta, "
+                                                           "div.slides > section:last-child p"))
+    code_text += " " + " ".join(x.get_text() for x in soup.select("aside.notes"))
+    for label in ENGLISH_LABELS:
+        assert label not in code_text, f"{stem}: the Russian deck shows {label!r}"
+    # the quiz is the Russian one, and its answers are revealed with the Russian label
+    quiz = load_quiz(stem, ROOT / "quizzes", min_questions=1, lang="ru")[: slides.QUIZ_ITEMS]
+    quiz_slides = [s for s in top if s.find("h2") and s.find("h2").get_text().startswith("Вопрос самопроверки ")]
+    assert len(quiz_slides) == len(quiz)
+    for q, s in zip(quiz, quiz_slides, strict=True):
+        assert text_of(q["question"]) in text_of(str(s.select_one("p.question")))
+        assert s.select_one(".fragment.answer strong").get_text() == "Ответ:"
+    # the outcomes and discussion questions are the Russian page's
+    page = BeautifulSoup((site / "chapters" / f"{stem}.html").read_text(encoding="utf-8"), "html.parser")
+    first_ol = page.find("ol")
+    assert text_of(str(first_ol.find("li"))) == text_of(str(soup.select_one("ol.outcomes > li")))
+
+
+def test_russian_slides_index_links_the_russian_decks(built_ru, tmp_path):
+    site, _ = built_ru
+    index = BeautifulSoup((site / "slides" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert index.html.get("lang") == "ru" and index.h1.get_text() == "Слайды ко всем главам"
+    titles = [a.get_text() for a in index.select("ol.deck-list > li > a:first-child")]
+    assert titles == [slides.chapter_title(ROOT, stem, "ru") for stem in CHAPTERS]
+    assert all(CYRILLIC.search(t) for t in titles), titles
+    text = slides.index_markdown(ROOT, lang="ru")
+    for stem in CHAPTERS:  # the edition's page links its own decks (ru/slides/), not the English ones
+        assert f'<a href="../slides/{stem}.html">' in text
+        assert "../../slides/" not in text
+    assert _ru_catalog(CHAPTERS[0])[slides.read_outline(ROOT / "chapters" / f"{CHAPTERS[0]}.ipynb").title] in text
+
+
+def test_every_edition_builds_its_decks():
+    # the Sphinx extension writes decks for every HTML build, whatever its language
+    assert slides.build_language("ru") == "ru" and slides.build_language("pt_BR") == "pt-BR"
+    assert slides.build_language(None) == "en"
+
+
+@pytest.mark.parametrize("text, first", [
+    ("Статья 205 УК РФ определяет терроризм. Далее следует второе предложение.",
+     "Статья 205 УК РФ определяет терроризм."),
+    ("По мнению А. А. Князева, угроза преувеличена. Ёмкая формула.", "По мнению А. А. Князева, угроза преувеличена."),
+    ("См. ст. 3 закона, т. е. основное определение. Второе.", "См. ст. 3 закона, т. е. основное определение."),
+    ("Автор пишет: «Это угроза.» Другие не согласны.", "Автор пишет: «Это угроза.»"),
+    ("Он спросил, что это? «Никто не знает», ответили ему.", "Он спросил, что это?"),
+])
+def test_sentences_split_in_russian(text, first):
+    assert slides._sentences(text, 1, 500) == first
+
+
+def test_long_russian_summary_point_is_cut_at_sentence_ends():
+    sentence = "Это предложение о политике безопасности в Центральной Азии и её критиках. "
+    fragment = (sentence * 12).strip() + ' <a href="#x">Ёмкая ссылка. С точкой.</a>'
+    pieces = slides._split_item(fragment, 300)
+    assert len(pieces) > 1
+    for piece in pieces[:-1]:
+        assert text_of(piece).endswith("."), piece
+        assert len(text_of(piece)) <= 300
+    assert "Ёмкая ссылка. С точкой." in text_of(pieces[-1])  # a link is never cut

@@ -259,3 +259,44 @@ def test_no_english_prose_in_the_outputs_of_the_other_editions(site, langs):
     language (ctmodule.book.bilingual), so none shows English prose or labels."""
     leaks = _leaks(site, langs, {"output", "explorer"})
     assert not leaks, f"{len(leaks)} English leaks in outputs and explorers:\n" + _summary(leaks)
+
+
+# jupyterquiz's own words, as each edition's quiz script writes them (ctmodule.book.quiz.localise_script)
+QUIZ_WORDS = {"en": {"right": "Correct!", "wrong": "Incorrect -- try again.", "number": "Type numeric answer here:"},
+              "ru": {"right": "Верно!", "wrong": "Неверно — попробуйте ещё раз.", "number": "Введите числовой ответ:"}}
+
+ANSWER_WITHOUT_FEEDBACK_JS = """([lang, correct]) => {
+  // the first choice question of the page's quiz in ``lang``: its answer's own feedback removed,
+  // so that jupyterquiz shows its own words, then clicked
+  const variant = document.querySelector('.ctmodule-l10n > div[lang="' + lang + '"]');
+  const quiz = Array.from(variant.querySelectorAll('.Quiz')).find(q => q.querySelector('label.MCButton'));
+  const label = Array.from(quiz.querySelectorAll('label.MCButton'))
+      .find(l => (l.dataset.correct === 'true') === correct);
+  delete label.dataset.feedback;
+  label.click();
+  return quiz.querySelector('.Feedback').textContent.trim();
+}"""
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_the_quiz_speaks_the_page_language(new_guarded_page, site_url, langs, lang):
+    """jupyterquiz's own feedback and labels are in the page's language; the Russian quiz's script
+    does not replace the English one's (both are on every page, one of them hidden)."""
+    page, guard = new_guarded_page(site_url)
+    path = ("" if lang == "en" else f"{lang}/") + "chapters/03-comparing-definitions.html"
+    page.goto(site_url + path)
+    page.wait_for_function("() => document.querySelectorAll('.ctmodule-l10n .Quiz').length >= 2", timeout=15000)
+    guard.settle(page)
+    # each variant's numeric inputs are labelled in its language, and the page shows its own variant
+    for variant, expected in QUIZ_WORDS.items():
+        labels = page.evaluate("v => Array.from(document.querySelectorAll("
+                               "'.ctmodule-l10n > div[lang=\"' + v + '\"] .InpLabel')).map(l => l.textContent.trim())",
+                               variant)
+        assert labels and set(labels) == {expected["number"]}, (variant, labels)
+    shown = page.evaluate("() => Array.from(document.querySelectorAll('.ctmodule-l10n > div[lang]'))"
+                          ".filter(d => d.querySelector('.Quiz') && d.offsetParent !== null).map(d => d.lang)")
+    assert shown and set(shown) == {lang}, shown
+    for variant, expected in QUIZ_WORDS.items():  # each language's quiz answers in its own words
+        assert page.evaluate(ANSWER_WITHOUT_FEEDBACK_JS, [variant, False]).startswith(expected["wrong"])
+        assert page.evaluate(ANSWER_WITHOUT_FEEDBACK_JS, [variant, True]).startswith(expected["right"])
+    assert not guard.problems(), "\n  ".join(guard.problems())

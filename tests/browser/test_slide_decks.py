@@ -6,7 +6,9 @@ the next slide, whose counter ("k/N") must then read one more. On every slide ax
 no serious or critical violation; across the whole walk no request may leave the site and no
 console error or uncaught exception may occur. The decks are found from the site's files (one
 per chapter page), so a new chapter's deck is tested without a change here. Each deck is also
-opened from the unpacked offline zip (``file://``).
+opened from the unpacked offline zip (``file://``). Every edition's decks are tested: the English
+site's (``slides/``) and those of each edition in another language (``ru/slides/``), whose
+slides must be in that language.
 """
 
 from __future__ import annotations
@@ -63,10 +65,24 @@ def site_dir() -> Path:  # as conftest.py finds it
     return site if site.is_absolute() else (ROOT / site)
 
 
-def discover_decks(site: Path) -> list[str]:
-    folder = site / "slides"
-    return sorted(f"slides/{p.name}" for p in folder.glob("*.html") if p.name != "index.html") \
-        if folder.is_dir() else []
+#: The editions in other languages (``_build/html/<lang>/``), each with its own decks.
+EDITIONS = ("ru",)
+
+
+def _edition_prefixes(site: Path) -> list[str]:
+    return [""] + [f"{lang}/" for lang in EDITIONS if (site / lang / "index.html").is_file()]
+
+
+def discover_decks(site: Path, prefix: str | None = None) -> list[str]:
+    """The decks of the edition at ``prefix`` (``""`` the English site, ``"ru/"``), or of every
+    edition when ``prefix`` is None."""
+    prefixes = _edition_prefixes(site) if prefix is None else [prefix]
+    found = []
+    for pre in prefixes:
+        folder = site / pre / "slides"
+        if folder.is_dir():
+            found += sorted(f"{pre}slides/{p.name}" for p in folder.glob("*.html") if p.name != "index.html")
+    return found
 
 
 def pytest_generate_tests(metafunc):
@@ -80,11 +96,14 @@ def _chapter_pages(site: Path) -> list[str]:
     return sorted(p.stem for p in (site / "chapters").glob("*.html") if re.match(r"\d{2}-", p.stem))
 
 
-def test_every_chapter_has_a_deck(site):
-    chapters = _chapter_pages(site)
-    assert chapters, f"{site}/chapters holds no chapter page"
-    decks = [Path(d).stem for d in discover_decks(site)]
-    assert decks == chapters, f"chapters without a deck: {sorted(set(chapters) - set(decks))}; " \
+@pytest.mark.parametrize("prefix", ["", *(f"{lang}/" for lang in EDITIONS)])
+def test_every_chapter_has_a_deck(site, prefix):
+    if prefix and not (site / prefix / "index.html").is_file():
+        pytest.fail(f"{site / prefix} holds no edition: `make book` builds it", pytrace=False)
+    chapters = _chapter_pages(site / prefix)
+    assert chapters, f"{site / prefix}/chapters holds no chapter page"
+    decks = [Path(d).stem for d in discover_decks(site, prefix)]
+    assert decks == chapters, f"{prefix}: chapters without a deck: {sorted(set(chapters) - set(decks))}; " \
                               f"decks without a chapter: {sorted(set(decks) - set(chapters))}"
 
 
@@ -183,6 +202,20 @@ def test_every_slide_has_a_heading_notes_working_images_and_fits(walked, deck_pa
     assert not cut, f"{deck_path}: slides whose content runs past the slide's {states[0]['height']} px: {cut}"
 
 
+def test_russian_deck_is_in_russian(walked, deck_path):
+    """The Russian edition's decks say in Russian what the deck code writes (headings, labels)."""
+    if not deck_path.startswith("ru/"):
+        pytest.skip("an English deck")
+    states, _, _ = walked(deck_path)
+    headings = [s["heading"].strip() for s in states]
+    english = [h for h in headings if not re.search(r"[\u0400-\u04ff]", h)]
+    assert not english, f"{deck_path}: headings without Russian: {sorted(set(english))}"
+    for want in ("Планируемые результаты обучения", "План главы", "Далее"):
+        assert want in headings, f"{deck_path}: no slide {want!r}"
+    assert any(h.startswith("Вопрос для обсуждения 1 из ") for h in headings)
+    assert any(h.startswith("Вопрос самопроверки 1 из ") for h in headings)
+
+
 def test_deck_is_offline_and_quiet(walked, deck_path):
     _, _, problems = walked(deck_path)
     assert not problems, f"{deck_path}:\n  " + "\n  ".join(problems)
@@ -193,14 +226,22 @@ def test_deck_has_no_serious_accessibility_violation(walked, deck_path):
     assert not findings, f"{deck_path}: axe-core:\n  " + "\n  ".join(findings)
 
 
-def test_slides_index_and_book_page_link_every_deck(site):
-    decks = discover_decks(site)
-    index = (site / "slides" / "index.html").read_text(encoding="utf-8")
-    book_page = (site / "appendix" / "slides.html").read_text(encoding="utf-8")
+@pytest.mark.parametrize("prefix", ["", *(f"{lang}/" for lang in EDITIONS)])
+def test_slides_index_and_book_page_link_every_deck(site, prefix):
+    """Each edition's slides page and deck index link that edition's own decks."""
+    if prefix and not (site / prefix / "index.html").is_file():
+        pytest.fail(f"{site / prefix} holds no edition: `make book` builds it", pytrace=False)
+    decks = discover_decks(site, prefix)
+    assert decks, f"{site / prefix}slides holds no deck"
+    index = (site / prefix / "slides" / "index.html").read_text(encoding="utf-8")
+    book_page = (site / prefix / "appendix" / "slides.html").read_text(encoding="utf-8")
     for deck in decks:
         name = Path(deck).name
-        assert f'href="{name}"' in index, f"slides/index.html does not link {name}"
-        assert f'href="../slides/{name}"' in book_page, f"appendix/slides.html does not link {name}"
+        assert f'href="{name}"' in index, f"{prefix}slides/index.html does not link {name}"
+        assert f'href="../slides/{name}"' in book_page, f"{prefix}appendix/slides.html does not link {name}"
+    assert "../../slides/" not in book_page, f"{prefix}appendix/slides.html links another edition's decks"
+    lang = prefix.strip("/") or "en"
+    assert f'<html lang="{lang}"' in index
 
 
 @pytest.fixture(scope="module")

@@ -26,9 +26,12 @@ book with no network.
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from pathlib import Path
 
+from ctmodule.l10n import N_, SOURCE_LANGUAGE, translator
 from ctmodule.paths import repo_root
 
 CHOICE_TYPES = {"multiple_choice", "many_choice"}
@@ -60,6 +63,80 @@ COLORS = {
 
 class QuizError(ValueError):
     """A quiz file is missing or malformed."""
+
+
+# jupyterquiz writes a few words of its own (feedback and input labels), as string literals in its
+# script (jupyterquiz/js/*.js). In an edition in another language its script says them in that
+# language (:func:`localise_script`): each literal, exactly as the script writes it, and the message
+# that translates it (through the code catalog, ``locales/<lang>/LC_MESSAGES/_code.po``).
+SCRIPT_STRINGS = {
+    '"Correct!"': N_("Correct!"),
+    '"Incorrect -- try again."': N_("Incorrect -- try again."),
+    '"Incorrect. Try again."': N_("Incorrect. Try again."),
+    '"Correct"': N_("Correct"),
+    '"Type numeric answer here:"': N_("Type numeric answer here:"),
+    '"Type your answer here:"': N_("Type your answer here:"),
+    '"(Fuzzy) "': N_("(Fuzzy) "),  # a "string" question's near-miss (not a type the quizzes use)
+}
+# The text the script puts on the page itself: ``innerHTML = "..."`` or ``= jaxify("...")``, and
+# the feedback it keeps for later (``feedback = "..."``). A literal here that SCRIPT_STRINGS does
+# not know is a string a jupyterquiz upgrade added: it would stay English, so it is an error.
+_SCRIPT_TEXT = re.compile(r'(?:innerHTML|feedback|defaultFB)\s*=\s*(?:jaxify\()?("(?:[^"\\]|\\.)*")')
+
+
+def script_strings(script: str) -> list[str]:
+    """The string literals of jupyterquiz's ``script`` that it shows as text, in order."""
+    return [m.group(1) for m in _SCRIPT_TEXT.finditer(script) if re.search(r"[A-Za-z]", m.group(1))]
+
+
+def check_script(script: str) -> None:
+    """jupyterquiz's ``script`` writes exactly the strings :data:`SCRIPT_STRINGS` knows: a string it
+    no longer holds or one it newly writes (a jupyterquiz upgrade) is an error naming the string."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        which = f"jupyterquiz {version('jupyterquiz')}"
+    except PackageNotFoundError:
+        which = "jupyterquiz"
+    first, _, code = script.partition("\n")  # the questions (the first line), then the code
+    if not first.startswith("var questions"):
+        raise QuizError(f"{which}'s script no longer starts with its questions (var questions...=[...]): "
+                        f"{first[:60]!r}: update localise_script in src/ctmodule/book/quiz.py")
+    missing = [literal for literal in SCRIPT_STRINGS if literal not in code]
+    unknown = sorted(set(script_strings(code)) - set(SCRIPT_STRINGS))
+    problems = [f"{which}'s script no longer writes the string {literal}" for literal in missing]
+    problems += [f"{which}'s script writes the string {literal}, which ctmodule.book.quiz.SCRIPT_STRINGS "
+                 "does not translate" for literal in unknown]
+    if problems:
+        raise QuizError("; ".join(problems) + ": update SCRIPT_STRINGS in src/ctmodule/book/quiz.py "
+                        "(and the translations in locales/*/LC_MESSAGES/_code.po)")
+
+
+def closed_html(fragment: str) -> str:
+    """jupyterquiz's HTML output with the ``<div>`` elements it leaves open closed (its container
+    ``<div id=...>`` is closed by the notebook's output cell): side by side in one multilingual
+    output, an open one would put the next language's quiz inside this one's, hidden with it."""
+    opened = len(re.findall(r"<div\b", fragment, flags=re.I))
+    closed = len(re.findall(r"</div\s*>", fragment, flags=re.I))
+    return fragment + "</div>" * max(0, opened - closed)
+
+
+def localise_script(script: str, lang: str) -> str:
+    """jupyterquiz's ``script`` with its own strings in ``lang`` (checked first: :func:`check_script`).
+
+    The script of each language's quiz defines jupyterquiz's functions again; the translated one is
+    wrapped in a function of its own, so that its functions (which hold the translated strings) do
+    not replace the global ones that the English quiz on the same page calls when it is answered."""
+    check_script(script)
+    if lang == SOURCE_LANGUAGE:
+        return script
+    tr = translator(lang)
+    # the script's first line holds the questions (``var questions<id>=[...]``): they are the quiz's
+    # own words, already in its language, and are left as they are
+    questions, newline, code = script.partition("\n")
+    for literal, message in SCRIPT_STRINGS.items():
+        code = code.replace(literal, json.dumps(html.escape(tr(message), quote=False), ensure_ascii=False))
+    return f"(function () {{\n{questions}{newline}{code}\n}})();\n"
 
 
 def quiz_path(chapter: str, folder: str | Path | None = None, lang: str | None = None) -> Path:
@@ -214,19 +291,22 @@ def show(chapter: str, folder: str | Path | None = None, *, shuffle_answers: boo
     # the translations, each checked against the English (same questions, same answers)
     langs = {"en": questions} | {lang: strip(load(chapter, folder, lang=lang))
                                  for lang in translations(chapter, folder)}
-    html, scripts, metadata = {}, [], {}
+    views, scripts, metadata = {}, [], {}
     for lang, qs in langs.items():
         with capture_output(stdout=False, stderr=False, display=True) as captured:
             display_quiz(qs, shuffle_answers=shuffle_answers, colors=COLORS, max_width=720)
         for out in captured.outputs:
             if "text/html" in out.data:
-                html[lang] = out.data["text/html"]
+                views[lang] = closed_html(out.data["text/html"])
                 metadata = out.metadata
             elif "application/javascript" in out.data:
-                scripts.append((dict(out.data), out.metadata))
+                data = dict(out.data)
+                # jupyterquiz's own words ("Correct!", the input's label) in the quiz's language
+                data["application/javascript"] = localise_script(data["application/javascript"], lang)
+                scripts.append((data, out.metadata))
     # one output holds the quiz in every language (the page shows its own: ctmodule.book.bilingual);
     # the print view and the notebook's text are the English quiz
-    body = html["en"] if len(html) == 1 else variants_html(html)
+    body = views["en"] if len(views) == 1 else variants_html(views)
     publish_display_data({"text/html": body, "text/markdown": quiz_markdown(chapter, questions),
                           "text/plain": f"<self-check quiz: {len(questions)} questions>"}, metadata=metadata)
     for data, meta in scripts:

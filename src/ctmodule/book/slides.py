@@ -28,8 +28,15 @@ other sites are kept as plain text, and the decks work from ``file://`` (the off
 into the book are rebased from ``chapters/`` to ``slides/``.
 
 :func:`build_decks` is run by the Sphinx extension in this module (``build-finished``), so
-``make book`` writes the decks; ``python -m ctmodule.book.slides SITE`` regenerates them for an
-existing build. :func:`index_markdown` writes the list of decks for ``appendix/slides.md``.
+``make book`` writes the decks; ``python -m ctmodule.book.slides SITE [--lang ru]`` regenerates
+them for an existing build.
+
+Every edition has its own decks: the build of the Russian edition (``ctmodule i18n build``, run by
+``make book``) writes them from its Russian pages and the Russian quizzes
+(``quizzes/NN-slug.ru.json``) into ``_build/html/ru/slides/``, with ``<html lang="ru">``. The
+sections are matched to the notebook's by position, so a translated heading is still known as the
+template's Overview, Discussion questions or Summary; every heading and label the deck code writes
+is marked ``N_()`` and translated through :mod:`ctmodule.l10n`. :func:`index_markdown` writes the list of decks for ``appendix/slides.md``.
 Nothing here knows which chapters exist: a new chapter that follows the template gets its deck.
 """
 
@@ -45,6 +52,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from ctmodule.book import quiz as quizzes
+from ctmodule.l10n import N_, SOURCE_LANGUAGE, check_language, translator
 from ctmodule.paths import repo_root
 
 CHAPTER_STEM = re.compile(r"^(\d{2})-[A-Za-z0-9][A-Za-z0-9_-]*$")
@@ -272,13 +280,21 @@ def _inner(el) -> str:
     return "".join(str(c) for c in el.contents).strip()
 
 
-_ABBREVIATION = re.compile(r"(?:\b[A-Z]|\b(?:e\.g|i\.e|cf|art|arts|para|paras|No|no|Nos|p|pp|vol|"
-                           r"Dr|Mr|Mrs|Ms|St|Jr|Sr|Prof|Gen|Col|Lt|etc|vs|al|ed|eds|Inc|Ltd|Co))\.$")
+# What ends in a full stop without ending a sentence: an initial (Latin or Cyrillic: "Anis H.
+# Bajrektarevic", "А. А. Князев") and the usual abbreviations of English and Russian texts
+# ("art. 174", "e.g. the"; "ст. 174", "т. е. ...", "см. Рис. 2", "гг. ...", "и др. ...").
+_ABBREVIATION = re.compile(r"(?:\b[A-Z\u0410-\u042f\u0401]|\b(?:e\.g|i\.e|cf|art|arts|para|paras|No|no|Nos|p|pp|vol|"
+                           r"Dr|Mr|Mrs|Ms|St|Jr|Sr|Prof|Gen|Col|Lt|etc|vs|al|ed|eds|Inc|Ltd|Co|"
+                           r"ст|стт|ч|п|пп|подп|см|ср|т|т\.\s?е|т\.\s?д|т\.\s?п|т\.\s?к|т\.\s?н|др|пр|проч|"
+                           r"напр|им|г|гг|в|вв|рис|табл|гл|разд|прим|ред|изд|сост|пер|с|стр|ок|ул|"
+                           r"Рис|Табл|См|Ср|Ст|Гл))\.$")
 
 
-# A sentence ends at ". ", "! " or "? " before a capital (Latin or Cyrillic), a quotation mark or
-# a parenthesis.
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z\u0410-\u042f\u0401\u201c\u00ab\"(])")
+# A sentence ends at ".", "!", "?" or "…" (perhaps followed by a closing quotation mark or
+# parenthesis, which stays with it: "… «законно».» Далее") and a space, before a capital
+# (Latin or Cyrillic, Ё included), an opening quotation mark (“, «, „, ") or a parenthesis.
+_SENTENCE_BREAK = re.compile(r"(?:(?<=[.!?\u2026])|(?<=[.!?\u2026][\u00bb\u201d\u201c)\"]))\s+"
+                             r"(?=[A-Z\u0410-\u042f\u0401\u201c\u00ab\u201e\"(])")
 
 
 def _sentences(text: str, count: int, limit: int) -> str:
@@ -366,7 +382,7 @@ def _prose(sec, direct: bool) -> list:
     return out
 
 
-def _section(name: str, sec, stem: str, where: str) -> Section:
+def _section(name: str, sec, stem: str, where: str, lang: str = SOURCE_LANGUAGE) -> Section:
     own = _prose(sec, direct=True)
     every = own or _prose(sec, direct=False)
     lead = _sentences(_text(every[0]), LEAD_SENTENCES, LEAD_MAX_CHARS) if every else ""
@@ -390,13 +406,15 @@ def _section(name: str, sec, stem: str, where: str) -> Section:
     if not notes:
         notes = _text(sec.find(["ul", "ol", "dl"])) or " ".join(f.caption_text for f in figures) or lead
     if not notes:
-        notes = f"The section \u201c{name}\u201d of the chapter: its content is in the book (link on the slide)."
+        notes = translator(lang)(N_("The section \u201c{name}\u201d of the chapter: its content is in the "
+                                    "book (link on the slide).")).format(name=name)
     return Section(name, _anchor(sec), lead, notes[: NOTES_MAX_CHARS * 2], subs, figures)
 
 
 def read_page(page_html: str, stem: str, outline: Outline, quiz: list[dict],
-              where: str = "") -> Chapter:
-    """The chapter as the built page ``page_html`` shows it, checked against its ``outline``."""
+              where: str = "", lang: str = SOURCE_LANGUAGE) -> Chapter:
+    """The chapter as the built page ``page_html`` (in ``lang``) shows it, checked against its
+    ``outline``."""
     where = where or f"{CHAPTERS_DIR}/{stem}.html"
     soup = _soup(page_html)
     article = soup.select_one("article.bd-article") or soup.find("article") or soup.find("main") or soup
@@ -404,10 +422,17 @@ def read_page(page_html: str, stem: str, outline: Outline, quiz: list[dict],
     title = _heading_text(h1) if h1 is not None else outline.title
     by_name: dict[str, tuple] = {}
     ordered = []
-    for sec, h in _sections_h2(article):
+    found = _sections_h2(article)
+    # The page's sections are the notebook's, in its order: matched by position, a section is known
+    # by its template name (the notebook's English heading) in an edition in any language, and its
+    # slide shows the heading as the page does. A page whose sections differ in number (an older
+    # build) is matched by heading, which only an English page can satisfy.
+    template_names = outline.sections if len(found) == len(outline.sections) else None
+    for k, (sec, h) in enumerate(found):
         name = _heading_text(h)
-        by_name.setdefault(name.lower(), (sec, h))
-        ordered.append((name, sec))
+        key = (template_names[k] if template_names else name).lower()
+        by_name.setdefault(key, (sec, h))
+        ordered.append((key, name, sec))
     for name in REQUIRED_SECTIONS:
         if name.lower() not in by_name:
             raise SlideError(f"{where}: the built page has no '{name}' section "
@@ -450,10 +475,10 @@ def read_page(page_html: str, stem: str, outline: Outline, quiz: list[dict],
         raise SlideError(f"{where}: 'Summary' is empty")
 
     sections = []
-    for name, sec in ordered:
-        if name.lower() in TEMPLATE_SECTIONS:
+    for key, name, sec in ordered:
+        if key in TEMPLATE_SECTIONS:
             continue
-        sections.append(_section(name, sec, stem, where))
+        sections.append(_section(name, sec, stem, where, lang))
     return Chapter(stem, title, outline, _notes(intro_paras), outcomes, lead, sections, discussion,
                    summary, quiz)
 
@@ -549,12 +574,15 @@ def _chunks(items: list[str], budget: int) -> list[list[str]]:
 
 
 def _density(fragment: str) -> str:
+    # (a Russian text runs about a fifth longer than its English: the outcomes of some chapters
+    # need the second step)
     n = _visible_len(fragment)
-    return "dense" if n > 560 else ""
+    return "dense denser" if n > 820 else "dense" if n > 560 else ""
 
 
-def _answer_text(q: dict) -> tuple[str, str]:
-    """(the right answer as text, its feedback)."""
+def _answer_text(q: dict, lang: str = SOURCE_LANGUAGE) -> tuple[str, str]:
+    """(the right answer as text, its feedback), in ``lang``."""
+    tr = translator(lang)
     right = [a for a in q["answers"] if a.get("correct") is True]
     if q["type"] == "numeric":
         texts = []
@@ -563,40 +591,49 @@ def _answer_text(q: dict) -> tuple[str, str]:
                 texts.append(str(a.get("value")))
             elif a.get("type") == "range":
                 lo, hi = a.get("range", [None, None])
-                texts.append(f"between {lo} and {hi}")
-        return " or ".join(texts), " ".join(str(a.get("feedback", "")) for a in right)
+                texts.append(tr(N_("between {low} and {high}")).format(low=lo, high=hi))
+        return tr(N_(" or ")).join(texts), " ".join(str(a.get("feedback", "")) for a in right)
     return "; ".join(str(a["answer"]) for a in right), " ".join(str(a.get("feedback", "")) for a in right)
 
 
-def _quiz_slides(questions: list[dict], stem: str) -> list[str]:
+# Letters for the choices of a quiz question, per alphabet of the deck's language.
+CHOICE_LETTERS = {"en": "ABCDEFGHIJ", "ru": "АБВГДЕЖЗИК"}
+
+
+def _quiz_slides(questions: list[dict], stem: str, lang: str = SOURCE_LANGUAGE) -> list[str]:
+    tr = translator(lang)
     slides = []
     chosen = questions[:QUIZ_ITEMS]
+    letters = CHOICE_LETTERS.get(lang.split("-")[0].split("_")[0], CHOICE_LETTERS[SOURCE_LANGUAGE])
+    several = _esc(tr(N_("(More than one answer may be right.)")))
+    number = _esc(tr(N_("(A number.)")))
+    answer_label = _esc(tr(N_("Answer:")))
     for i, q in enumerate(chosen, start=1):
         body = f'<p class="question">{_esc(str(q["question"]))}</p>\n'
         if q["type"] in quizzes.CHOICE_TYPES:
-            letters = "ABCDEFGHIJ"
             items = "".join(f'<li><span class="letter">{letters[k]}.</span> {_esc(str(a["answer"]))}</li>'
                             for k, a in enumerate(q["answers"][:len(letters)]))
             body += f'<ul class="choices">{items}</ul>\n'
             if q["type"] == "many_choice":
-                body += "<p>(More than one answer may be right.)</p>\n"
+                body += f"<p>{several}</p>\n"
         else:
-            body += "<p>(A number.)</p>\n"
-        answer, feedback = _answer_text(q)
-        body += (f'<div class="fragment answer"><p><strong>Answer:</strong> {_esc(answer)}</p>'
+            body += f"<p>{number}</p>\n"
+        answer, feedback = _answer_text(q, lang)
+        body += (f'<div class="fragment answer"><p><strong>{answer_label}</strong> {_esc(answer)}</p>'
                  f"<p>{_esc(feedback)}</p></div>\n")
-        notes = [f"Question {i} of the chapter's self-check. Ask for a show of hands (or a vote) "
-                 "before revealing the answer with the next key press."]
+        notes = [tr(N_("Question {number} of the chapter's self-check. Ask for a show of hands (or a vote) "
+                       "before revealing the answer with the next key press.")).format(number=i)]
         for a in q["answers"]:
             label = a.get("answer") if q["type"] in quizzes.CHOICE_TYPES else \
-                a.get("value", a.get("range", "any other answer"))
+                a.get("value", a.get("range", tr(N_("any other answer"))))
             notes.append(f"{label}: {a.get('feedback', '')}")
-        slides.append(_slide(f"Quiz {i} of {len(chosen)}", body, "\n\n".join(notes),
-                             classes=_density(body)))
+        slides.append(_slide(tr(N_("Quiz {number} of {total}")).format(number=i, total=len(chosen)), body,
+                             "\n\n".join(notes), classes=_density(body)))
     return slides
 
 
-def _figure_slide(sec: Section, fig: Figure) -> str:
+def _figure_slide(sec: Section, fig: Figure, lang: str = SOURCE_LANGUAGE) -> str:
+    tr = translator(lang)
     if fig.kind == "figure":
         media = fig.body
     else:
@@ -605,63 +642,72 @@ def _figure_slide(sec: Section, fig: Figure) -> str:
     body = f'<figure class="deck-figure {fig.kind}">{media}\n<figcaption>{fig.caption}</figcaption></figure>\n'
     notes = fig.caption_text
     if fig.alt:
-        notes += f"\n\nWhat the figure shows: {fig.alt}"
+        notes += "\n\n" + tr(N_("What the figure shows: {description}")).format(description=fig.alt)
     if sec.notes:
-        notes += "\n\nFrom the section: " + sec.notes.split("\n\n")[0]
+        notes += "\n\n" + tr(N_("From the section: {text}")).format(text=sec.notes.split("\n\n")[0])
     return _slide(sec.title, body, notes, classes="figure-slide")
 
 
-def deck_html(ch: Chapter, *, book_title: str = "", language: str = "en") -> str:
-    """The reveal.js deck of one chapter, as a complete HTML page for ``slides/``."""
+def deck_html(ch: Chapter, *, book_title: str = "", language: str = SOURCE_LANGUAGE) -> str:
+    """The reveal.js deck of one chapter, as a complete HTML page for ``slides/``, with every
+    heading and label the deck writes in ``language`` (:mod:`ctmodule.l10n`)."""
+    language = check_language(language or SOURCE_LANGUAGE)
+    tr = translator(language)
     chapter_link = f"../{CHAPTERS_DIR}/{ch.stem}.html"
     slides = []
     sub = f'<p class="book">{_esc(book_title)}</p>\n' if book_title else ""
+    link = f'<a href="{chapter_link}">{_esc(ch.title)}</a>'
     slides.append(_slide(
-        ch.title, f'{sub}<p class="meta">Slides for the chapter <a href="{chapter_link}">'
-                  f"{_esc(ch.title)}</a>. Press the right arrow key for the next slide, "
-                  "S for the speaker notes, Esc for an overview.</p>\n",
+        ch.title, f'{sub}<p class="meta">'
+                  + _esc(tr(N_("Slides for the chapter {chapter}. Press the right arrow key for the next "
+                               "slide, S for the speaker notes, Esc for an overview."))).replace(
+                      "{chapter}", link) + "</p>\n",
         ch.intro_notes, level=1, classes="title-slide"))
     items = "".join(f"<li>{o}</li>" for o in ch.outcomes)
-    lead = _esc(ch.outcomes_lead or "By the end of this chapter you should be able to:")
+    lead = _esc(ch.outcomes_lead or tr(N_("By the end of this chapter you should be able to:")))
     body = f"<p>{lead}</p>\n<ol class=\"outcomes\">{items}</ol>\n"
-    slides.append(_slide("Learning outcomes", body,
-                         "The chapter's learning outcomes, as the chapter's Overview states them. "
-                         + (ch.intro_notes.split("\n\n")[0] if ch.intro_notes else ""),
+    slides.append(_slide(tr(N_("Learning outcomes")), body,
+                         tr(N_("The chapter's learning outcomes, as the chapter's Overview states them."))
+                         + " " + (ch.intro_notes.split("\n\n")[0] if ch.intro_notes else ""),
                          classes=_density(body)))
     if ch.sections:
         items = "".join(f"<li>{_esc(s.title)}</li>" for s in ch.sections)
-        slides.append(_slide("Road map", f'<ol class="roadmap">{items}</ol>\n',
-                             "The chapter's sections in order; each has a slide, and each of its "
-                             "figures and tables follows it.", classes=_density(items)))
+        slides.append(_slide(tr(N_("Road map")), f'<ol class="roadmap">{items}</ol>\n',
+                             tr(N_("The chapter's sections in order; each has a slide, and each of its "
+                                   "figures and tables follows it.")), classes=_density(items)))
+    in_the_book = _esc(tr(N_("The section in the book")))
     for sec in ch.sections:
         body = f'<p class="lead">{_esc(sec.lead)}</p>\n' if sec.lead else ""
         if sec.subsections:
             body += "<ul class=\"subsections\">" + "".join(
                 f"<li>{_esc(s)}</li>" for s in sec.subsections) + "</ul>\n"
-        body += (f'<p class="more"><a href="{chapter_link}#{_esc(sec.anchor)}">The section in the '
-                 "book</a></p>\n") if sec.anchor else ""
+        body += (f'<p class="more"><a href="{chapter_link}#{_esc(sec.anchor)}">'
+                 f"{in_the_book}</a></p>\n") if sec.anchor else ""
         slides.append(_slide(sec.title, body, sec.notes or sec.lead))
         for fig in sec.figures:
-            slides.append(_figure_slide(sec, fig))
+            slides.append(_figure_slide(sec, fig, language))
     n = len(ch.discussion)
     for i, q in enumerate(ch.discussion, start=1):
-        slides.append(_slide(f"Discussion question {i} of {n}", f'<div class="discussion">{q}</div>\n',
-                             "Discussion question from the chapter. " + _text(_soup(q)),
+        slides.append(_slide(tr(N_("Discussion question {number} of {total}")).format(number=i, total=n),
+                             f'<div class="discussion">{q}</div>\n',
+                             tr(N_("Discussion question from the chapter.")) + " " + _text(_soup(q)),
                              classes=_density(q)))
-    slides += _quiz_slides(ch.quiz, ch.stem)
+    slides += _quiz_slides(ch.quiz, ch.stem, language)
     chunks = _chunks(ch.summary, SLIDE_TEXT_BUDGET)
     for i, chunk in enumerate(chunks, start=1):
-        title = "Summary" if len(chunks) == 1 else f"Summary ({i} of {len(chunks)})"
+        title = tr(N_("Summary")) if len(chunks) == 1 else \
+            tr(N_("Summary ({number} of {total})")).format(number=i, total=len(chunks))
         body = "<ul class=\"summary\">" + "".join(f"<li>{b}</li>" for b in chunk) + "</ul>\n"
         slides.append(_slide(title, body, " ".join(_text(_soup(b)) for b in chunk),
                              classes=_density(body)))
-    slides.append(_slide("Next", f'<p>Read the full chapter, with its exercises, references and '
-                                 f'further reading: <a href="{chapter_link}">{_esc(ch.title)}</a>.</p>\n'
-                                 f'<p><a href="index.html">All chapters\' slides</a></p>\n',
-                         "End of the deck. The exercises and further reading are in the chapter."))
+    read = _esc(tr(N_("Read the full chapter, with its exercises, references and further reading: "
+                      "{chapter}."))).replace("{chapter}", link)
+    every = _esc(tr(N_("All chapters' slides")))
+    slides.append(_slide(tr(N_("Next")), f'<p>{read}</p>\n<p><a href="index.html">{every}</a></p>\n',
+                         tr(N_("End of the deck. The exercises and further reading are in the chapter."))))
     reveal = f"../{REVEAL_DIR}"
     return DECK_TEMPLATE.format(
-        lang=_esc(language or "en"), title=_esc(f"Slides: {ch.title}"), reveal=reveal,
+        lang=_esc(language), title=_esc(tr(N_("Slides: {title}")).format(title=ch.title)), reveal=reveal,
         css=DECK_CSS, slides="\n".join(slides),
     )
 
@@ -673,6 +719,7 @@ DECK_CSS = """
 .reveal .slides section { text-align: left; }
 .reveal .slides section.title-slide { text-align: center; }
 .reveal .dense { font-size: 0.8em; }
+.reveal .dense.denser { font-size: 0.7em; }
 .reveal .lead { font-size: 1.05em; }
 .reveal .book, .reveal .meta, .reveal .more { font-size: 0.75em; }
 .reveal a { color: #0b4f9c; text-decoration: underline; }
@@ -740,20 +787,28 @@ def chapter_stems(root: str | Path | None = None, docnames=None) -> list[str]:
     return stems
 
 
-def load_quiz(root: Path, stem: str) -> list[dict]:
+def load_quiz(root: Path, stem: str, lang: str = SOURCE_LANGUAGE) -> list[dict]:
+    """The chapter's quiz in ``lang``: its translation ``quizzes/<stem>.<lang>.json`` (checked
+    against the English quiz), or the English quiz where the chapter's quiz is not translated
+    (as the page's quiz is: :func:`ctmodule.book.quiz.show`)."""
+    folder = root / "quizzes"
+    use = lang if lang != SOURCE_LANGUAGE and lang in quizzes.translations(stem, folder) else None
     try:
-        return quizzes.load(stem, root / "quizzes", min_questions=1)
+        return quizzes.load(stem, folder, min_questions=1, lang=use)
     except quizzes.QuizError as exc:
         raise SlideError(str(exc)) from None
 
 
-def build_deck(root: Path, site: Path, stem: str, *, book_title: str = "", language: str = "en") -> Path:
+def build_deck(root: Path, site: Path, stem: str, *, book_title: str = "",
+               language: str = SOURCE_LANGUAGE) -> Path:
+    """Write the deck of chapter ``stem`` from the built ``site`` (an edition's: its pages are in
+    ``language``) into ``site/slides/``."""
     outline = read_outline(root / CHAPTERS_DIR / f"{stem}.ipynb")
     page = site / CHAPTERS_DIR / f"{stem}.html"
     if not page.is_file():
         raise SlideError(f"{page}: the chapter's page is missing from the built site")
-    chapter = read_page(page.read_text(encoding="utf-8"), stem, outline, load_quiz(root, stem),
-                        where=str(page))
+    chapter = read_page(page.read_text(encoding="utf-8"), stem, outline, load_quiz(root, stem, language),
+                        where=str(page), lang=language)
     out = site / SLIDES_DIR / f"{stem}.html"
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(".html.tmp")
@@ -762,14 +817,34 @@ def build_deck(root: Path, site: Path, stem: str, *, book_title: str = "", langu
     return out
 
 
-def index_html(root: Path, stems: list[str], *, book_title: str = "", language: str = "en") -> str:
+def chapter_title(root: Path, stem: str, lang: str = SOURCE_LANGUAGE) -> str:
+    """The chapter's title (its notebook's H1) in ``lang``: from the chapter's catalog
+    ``locales/<lang>/LC_MESSAGES/chapters/<stem>.po`` (the English one where it has none)."""
+    title = read_outline(root / CHAPTERS_DIR / f"{stem}.ipynb").title
+    if lang == SOURCE_LANGUAGE:
+        return title
+    from ctmodule.book.i18n import translations
+
+    catalog = root / "locales" / lang / "LC_MESSAGES" / CHAPTERS_DIR / f"{stem}.po"
+    return translations(catalog).get(title, title)
+
+
+def index_html(root: Path, stems: list[str], *, book_title: str = "", language: str = SOURCE_LANGUAGE) -> str:
+    language = check_language(language or SOURCE_LANGUAGE)
+    tr = translator(language)
     items = []
+    the_chapter = _esc(tr(N_("the chapter")))
     for stem in stems:
-        title = read_outline(root / CHAPTERS_DIR / f"{stem}.ipynb").title
+        title = chapter_title(root, stem, language)
         items.append(f'<li><a href="{stem}.html">{_esc(title)}</a> '
-                     f'(<a href="../{CHAPTERS_DIR}/{stem}.html">the chapter</a>)</li>')
+                     f'(<a href="../{CHAPTERS_DIR}/{stem}.html">{the_chapter}</a>)</li>')
     body = "<ol class=\"deck-list\">" + "".join(items) + "</ol>"
-    return INDEX_TEMPLATE.format(lang=_esc(language or "en"), book=_esc(book_title), body=body)
+    intro = _esc(tr(N_("{book}. One reveal.js deck per chapter; in a deck, the arrow keys move, S opens the "
+                       "speaker notes, Esc shows an overview, F goes full screen."))).replace("{book}", _esc(book_title))
+    return INDEX_TEMPLATE.format(
+        lang=_esc(language), title=_esc(tr(N_("Slides: {title}")).format(title=book_title)),
+        heading=_esc(tr(N_("Slides for every chapter"))), intro=intro,
+        about=_esc(tr(N_("About the slides"))), body=body)
 
 
 INDEX_TEMPLATE = """<!DOCTYPE html>
@@ -777,16 +852,14 @@ INDEX_TEMPLATE = """<!DOCTYPE html>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Slides: {book}</title>
+<title>{title}</title>
 <style>body {{ font-family: sans-serif; max-width: 46em; margin: 2em auto; padding: 0 1em;
   color: #1a1a1a; line-height: 1.5; }} a {{ color: #0b4f9c; }}</style>
 </head>
 <body>
 <main>
-<h1>Slides for every chapter</h1>
-<p>{book}. One reveal.js deck per chapter; in a deck, the arrow keys move, S opens the speaker
-notes, Esc shows an overview, F goes full screen. <a href="../appendix/slides.html">About the
-slides</a>.</p>
+<h1>{heading}</h1>
+<p>{intro} <a href="../appendix/slides.html">{about}</a>.</p>
 {body}
 </main>
 </body>
@@ -795,9 +868,9 @@ slides</a>.</p>
 
 
 def build_decks(root: str | Path, site: str | Path, docnames=None, *, book_title: str = "",
-                language: str = "en") -> list[Path]:
-    """Write ``slides/NN-slug.html`` for every chapter of the built ``site``, and
-    ``slides/index.html``; return the decks written."""
+                language: str = SOURCE_LANGUAGE) -> list[Path]:
+    """Write ``slides/NN-slug.html`` for every chapter of the built ``site`` (the English site,
+    or an edition's, in ``language``), and ``slides/index.html``; return the decks written."""
     root, site = Path(root), Path(site)
     missing = [f for f in REVEAL_FILES if not (site / REVEAL_DIR / f).is_file()]
     if missing:
@@ -815,30 +888,17 @@ def build_decks(root: str | Path, site: str | Path, docnames=None, *, book_title
     return written
 
 
-def index_markdown(root: str | Path, docnames=None, *, up: str = "..", lang: str | None = None) -> str:
+def index_markdown(root: str | Path, docnames=None, *, up: str = "..", lang: str = SOURCE_LANGUAGE) -> str:
     """The list of decks for the book's slides page (MyST with raw HTML links: the decks are
-    written after Sphinx has read the pages, so they are not documents it could link to). ``up``
-    leads from the page's folder to the site holding the decks (``../..`` from an edition in
-    another language, whose pages link to the English decks). In an edition in another language
-    (``lang``), each title is the one of the chapter's catalog (raw HTML is not translated by
-    Sphinx), and the link says that the deck is in English; a title the catalog lacks stays
-    English, marked ``lang="en"``."""
-    from ctmodule.book.i18n import LOCALES, translations
-
+    written after Sphinx has read the pages, so they are not documents it could link to), with
+    the chapters' titles in ``lang``. ``up`` leads from the page's folder to the site holding the
+    decks: every edition has its own (``slides/`` beside its ``chapters/``), so ``..``."""
     root = Path(root)
     stems = chapter_stems(root, docnames)
-    other = is_other_edition(lang)
     lines = ['<ol class="ctmodule-slides">']
     for stem in stems:
-        title = read_outline(root / CHAPTERS_DIR / f"{stem}.ipynb").title
-        link = f'href="{up}/{SLIDES_DIR}/{stem}.html"'
-        if not other:
-            lines.append(f'<li><a {link}>{_esc(title)}</a></li>')
-            continue
-        catalog = root / LOCALES / str(lang).split("_")[0] / "LC_MESSAGES" / CHAPTERS_DIR / f"{stem}.po"
-        translated = translations(catalog).get(title)
-        shown = f"<span>{_esc(translated)}</span>" if translated else f'<span lang="en">{_esc(title)}</span>'
-        lines.append(f'<li><a {link} hreflang="en">{shown}</a></li>')
+        title = chapter_title(root, stem, lang)
+        lines.append(f'<li><a href="{up}/{SLIDES_DIR}/{stem}.html">{_esc(title)}</a></li>')
     lines.append("</ol>")
     return "\n".join(lines) + "\n"
 
@@ -856,14 +916,20 @@ def _book_title(app) -> str:
 
 
 def is_other_edition(language) -> bool:
-    """Whether a build is an edition in another language than the English the decks are made in."""
-    return bool(language) and str(language).split("_")[0] != "en"
+    """Whether a build is an edition in another language than English (the source language)."""
+    return bool(language) and str(language).split("_")[0] != SOURCE_LANGUAGE
+
+
+def build_language(language) -> str:
+    """The language of a build's decks: Sphinx's ``language`` (``ru``, ``pt_BR``) as a language
+    code (``ru``, ``pt-BR``); English when it is unset."""
+    return str(language).replace("_", "-") if language else SOURCE_LANGUAGE
 
 
 def _on_build_finished(app, exception) -> None:
-    # The decks are made from the English pages (their section names are the template's); an
-    # edition in another language links to them (index_markdown's ``up``) until they are translated.
-    if exception is not None or app.builder.format != "html" or is_other_edition(app.config.language):
+    # Every edition writes its own decks from its own pages (the English site's into
+    # _build/html/slides/, the Russian edition's into its output, mirrored to _build/html/ru/slides/)
+    if exception is not None or app.builder.format != "html":
         return
     from sphinx.errors import ExtensionError
     from sphinx.util import logging
@@ -871,7 +937,7 @@ def _on_build_finished(app, exception) -> None:
     start = time.perf_counter()
     try:
         decks = build_decks(app.srcdir, app.outdir, app.env.found_docs, book_title=_book_title(app),
-                            language=app.config.language or "en")
+                            language=build_language(app.config.language))
     except SlideError as exc:
         raise ExtensionError(f"slides: {exc}") from exc
     logging.getLogger(__name__).info(
@@ -900,13 +966,20 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Write the chapters' slide decks into a built site.")
     parser.add_argument("site", type=Path, help="the built site (_build/html)")
     parser.add_argument("--root", type=Path, default=None, help="the repository (default: found)")
+    parser.add_argument("--lang", default=SOURCE_LANGUAGE,
+                        help="the language of the site's pages (ru for _build/html/ru; default en)")
     args = parser.parse_args(argv)
     root = args.root or repo_root()
+    title = _config_title(root)
+    if args.lang != SOURCE_LANGUAGE:
+        from ctmodule.book.i18n import translations
+
+        title = translations(root / "locales" / args.lang / "LC_MESSAGES" / "_config.po").get(title, title)
     # the chapters the site holds (a notebook left out of _toc.yml has no page and no deck)
     built = {f"{CHAPTERS_DIR}/{p.stem}" for p in (args.site / CHAPTERS_DIR).glob("*.html")}
     try:
         start = time.perf_counter()
-        decks = build_decks(root, args.site, built, book_title=_config_title(root))
+        decks = build_decks(root, args.site, built, book_title=title, language=args.lang)
     except SlideError as exc:
         print(f"slides: {exc}", file=sys.stderr)
         return 1

@@ -37,21 +37,26 @@ def _glossary(root: Path, env) -> str:
     from ctmodule.book.glossary import render_markdown
 
     folder = root / "glossary"
-    lang = env.config.language
-    for path in [*sorted(folder.glob("*.yml")), *sorted((folder / str(lang or "en")).glob("*.yml"))]:
+    for path in sorted(folder.glob("*.yml")):
         env.note_dependency(str(path))
-    kept: set[str] = set()
-    if lang and str(lang).split("_")[0] != "en":
-        from ctmodule.book.i18n import LOCALES, translations
+    lang = str(env.config.language or "en").split("_")[0]
+    if lang == "en":
+        return render_markdown(folder)
+    # an edition in another language: the entries in the order of the terms it shows (the page's
+    # catalog translates each English term)
+    from ctmodule.book.i18n import translations
 
-        catalog = root / LOCALES / str(lang).split("_")[0] / "LC_MESSAGES" / "appendix" / "glossary.po"
+    from ctmodule.book.prose import known_names
+
+    catalog = root / "locales" / lang / "LC_MESSAGES" / "appendix" / "glossary.po"
+    if catalog.is_file():
         env.note_dependency(str(catalog))
-        from ctmodule.book.prose import known_names
-
-        # a name (Tablighi Jamaat) is spelt as in English in every edition, and stays
-        names = set(known_names(root))
-        kept = {msgid for msgid, msgstr in translations(catalog).items() if msgid == msgstr and msgid not in names}
-    return render_markdown(folder, lang, kept_english=kept)
+    done = translations(catalog)
+    # an alias the catalog keeps in its English spelling is left out; a name (Tablighi Jamaat) is
+    # spelt as in English in every edition, and stays
+    names = set(known_names(root))
+    kept = {msgid for msgid, msgstr in done.items() if msgid == msgstr and msgid not in names}
+    return render_markdown(folder, lang=lang, translations=done, kept_english=kept)
 
 
 def _data_dictionary(root: Path, env) -> str:
@@ -65,18 +70,18 @@ def _data_dictionary(root: Path, env) -> str:
 
 
 def _slides(root: Path, env) -> str:
-    from ctmodule.book.slides import CHAPTERS_DIR, chapter_stems, index_markdown, is_other_edition
+    from ctmodule.book.slides import CHAPTERS_DIR, build_language, chapter_stems, index_markdown
 
     for stem in chapter_stems(root, env.found_docs):  # the list shows each chapter's title
         env.note_dependency(str(root / CHAPTERS_DIR / f"{stem}.ipynb"))
-    language = env.config.language
-    other = is_other_edition(language)
-    if other:  # the titles come from the chapters' catalogs
+    lang = build_language(env.config.language)
+    if lang != "en":  # the list shows the chapters' titles from their catalogs
         for stem in chapter_stems(root, env.found_docs):
-            catalog = root / "locales" / str(language).split("_")[0] / "LC_MESSAGES" / CHAPTERS_DIR / f"{stem}.po"
-            if catalog.is_file():
-                env.note_dependency(str(catalog))
-    return index_markdown(root, env.found_docs, up="../.." if other else "..", lang=language)
+            po = root / "locales" / lang / "LC_MESSAGES" / CHAPTERS_DIR / f"{stem}.po"
+            if po.is_file():
+                env.note_dependency(str(po))
+    # every edition has its decks beside its chapters (slides/), written when its build finishes
+    return index_markdown(root, env.found_docs, up="..", lang=lang)
 def _chapters(root: Path) -> list[Path]:
     return sorted((root / "chapters").glob("[0-9][0-9]-*.ipynb"))
 
