@@ -224,6 +224,19 @@ def _quiet_outputs(config: dict) -> dict:
     return config
 
 
+def _with_print_pages(config: dict, root: Path) -> dict:
+    """The print edition's own pages (:data:`ctmodule.book.pdf.PRINT_APPENDICES`, in no table of
+    contents of the site) are read too, so that their text has catalogs like any page's: instead of
+    "only the toc's files", every other file outside the toc is excluded by name."""
+    from ctmodule.book.pdf import PRINT_APPENDICES, outside_toc
+
+    skip = list(config.get("exclude_patterns") or [])
+    config["only_build_toc_files"] = False
+    config["exclude_patterns"] = skip + outside_toc(root, _load_yaml(root / "_toc.yml"),
+                                                    keep=list(PRINT_APPENDICES), skip=skip)
+    return config
+
+
 def edition_config(config: dict, root: Path, lang: str) -> dict:
     """The site's configuration for the edition in ``lang``: Sphinx's ``language`` (which also gives
     the theme's own interface strings in that language and ``<html lang>``), the catalogs, and the
@@ -277,7 +290,7 @@ def extract(root: Path, out: Path | None = None, *, quiet: bool = True) -> Path:
     and ``_config.pot``. The Sphinx environment is kept (``_build/i18n/gettext``), so extracting
     again after a small change reads only what changed."""
     out = out or root / GETTEXT_DIR
-    config = _quiet_outputs(gettext_config(_load_yaml(root / "_config.yml"), root))
+    config = _with_print_pages(_quiet_outputs(gettext_config(_load_yaml(root / "_config.yml"), root)), root)
     work = root / EDITIONS_DIR / "gettext"
     cfg = _write_config(config, work)
     if out.exists():  # a page removed since the last extraction must not leave its template
