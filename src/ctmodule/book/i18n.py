@@ -225,10 +225,10 @@ def _quiet_outputs(config: dict) -> dict:
 
 
 def _with_print_pages(config: dict, root: Path) -> dict:
-    """The print edition's own pages (:data:`ctmodule.book.pdf.PRINT_APPENDICES`, in no table of
+    """The print edition's own pages (:data:`ctmodule.book.sources.PRINT_APPENDICES`, in no table of
     contents of the site) are read too, so that their text has catalogs like any page's: instead of
     "only the toc's files", every other file outside the toc is excluded by name."""
-    from ctmodule.book.pdf import PRINT_APPENDICES, outside_toc
+    from ctmodule.book.sources import PRINT_APPENDICES, outside_toc
 
     skip = list(config.get("exclude_patterns") or [])
     config["only_build_toc_files"] = False
@@ -527,7 +527,7 @@ def mirror(src: Path, dst: Path) -> int:
     return copied
 
 
-#: Besides the print edition's inputs (:data:`ctmodule.book.pdf.INPUTS`), what an edition is built from.
+#: Besides the print edition's inputs (:data:`ctmodule.book.sources.INPUTS`), what an edition is built from.
 EDITION_INPUTS = ["_templates", "_static", "requirements.txt", "constraints.txt"]
 
 
@@ -537,7 +537,7 @@ def edition_digest(root: Path, lang: str, config_text: str) -> str:
     execution cache's record (a re-executed notebook changes it) and the PDFs the site links."""
     import hashlib
 
-    from ctmodule.book.pdf import inputs_digest
+    from ctmodule.book.sources import inputs_digest
 
     h = hashlib.sha256(inputs_digest(root).encode() + b"\0" + config_text.encode())
     files = []

@@ -33,11 +33,17 @@ from pathlib import Path
 
 import yaml
 
+from ctmodule.book.sources import (  # noqa: F401 (part of this module's interface)
+    INPUT_SUFFIXES,
+    INPUTS,
+    PRINT_APPENDICES,
+    inputs_digest,
+    outside_toc,
+    toc_files,
+)
 from ctmodule.l10n import N_
 from ctmodule.paths import repo_root
 
-#: The print-only pages, added to the Appendices part of the table of contents.
-PRINT_APPENDICES = ["appendix/print-solutions", "appendix/print-answer-key"]
 #: Site pages the print edition leaves out (the page that links to the PDFs).
 SITE_ONLY = ["appendix/print-edition", "appendix/slides"]
 #: The documents built: (start document, .tex name, title suffix, Sphinx class).
@@ -169,42 +175,6 @@ def pdf_toc(toc: dict) -> dict:
     for offset, page in enumerate(p for p in PRINT_APPENDICES if p not in listed):
         appendices["chapters"].insert(at + offset, {"file": page})
     return toc
-
-
-def toc_files(toc: dict) -> set[str]:
-    """Every document a jb-book table of contents names (root, chapters, sections), no suffix."""
-    found = {str(toc.get("root", ""))}
-
-    def walk(entries):
-        for entry in entries or []:
-            if entry.get("file"):
-                found.add(str(entry["file"]))
-            walk(entry.get("sections"))
-            walk(entry.get("chapters"))
-
-    for part in toc.get("parts") or []:
-        walk(part.get("chapters"))
-    walk(toc.get("chapters"))
-    return {f.removesuffix(".md").removesuffix(".ipynb") for f in found if f}
-
-
-def outside_toc(root: Path, toc: dict, *, keep: list[str], skip: list[str]) -> list[str]:
-    """The Markdown and notebook files under ``root`` that ``toc`` does not list and ``keep`` does
-    not name, as exclude patterns; folders that start with ``.`` or ``_`` and top-level folders
-    ``skip`` excludes as a whole (``exercises/**``) are not walked."""
-    listed = toc_files(toc) | set(keep)
-    pruned = {s.split("/")[0] for s in skip if s.endswith("/**") or "/" not in s and "*" not in s}
-    out = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        rel_dir = Path(dirpath).relative_to(root)
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_"))
-                             and not (rel_dir == Path(".") and d in pruned))
-        for name in sorted(filenames):
-            if name.endswith((".md", ".ipynb")):
-                rel = (rel_dir / name).as_posix()
-                if rel.rsplit(".", 1)[0] not in listed and rel not in skip:
-                    out.append(rel)
-    return out
 
 
 def handout_layout_problems(page_texts: list[str], titles: list[str]) -> list[str]:
@@ -483,26 +453,6 @@ def build_edition(root: Path, lang: str, *, jb: str, strict: bool, out: Path) ->
         results[target.name] = {"lang": lang, "pages": report.pages, "seconds": round(time.monotonic() - t1, 1),
                                 "latex_passes": passes, "problems": report.problems}
     return timings, results
-
-
-#: What the PDFs are made from: a change to any of these rebuilds them.
-INPUTS = ["_config.yml", "_toc.yml", "intro.md", "references.bib", "chapters", "appendix", "classroom",
-          "quizzes", "glossary", "data", "src/ctmodule", "locales"]
-INPUT_SUFFIXES = {".ipynb", ".md", ".yml", ".yaml", ".json", ".csv", ".bib", ".py", ".js", ".css", ".po"}
-
-
-def inputs_digest(root: Path) -> str:
-    """A digest of every file the PDFs are built from (names and contents)."""
-    import hashlib
-
-    h = hashlib.sha256()
-    for name in INPUTS:
-        top = root / name
-        files = [top] if top.is_file() else sorted(p for p in top.rglob("*") if p.is_file()) if top.is_dir() else []
-        for f in files:
-            if f.suffix in INPUT_SUFFIXES and "__pycache__" not in f.parts:
-                h.update(str(f.relative_to(root)).encode() + b"\0" + f.read_bytes() + b"\0")
-    return h.hexdigest()
 
 
 def tex_available() -> str | None:
