@@ -84,8 +84,10 @@ book: $(STAMP) vendor
 	@echo "Built: open $(BOOK)/_build/html/index.html (offline copy: $(BOOK)/_build/ctmodule-book.zip)"
 
 # The print edition: the book and the instructor's guide as PDF (XeLaTeX), checked (titles in the
-# text, fonts embedded, no "??", no missing glyphs, no blank page) into _build/pdf/. Rebuilt only
-# when an input changed. `make book` runs it too when TeX is installed, and links the PDFs.
+# text, fonts embedded, no "??", no missing glyphs, no blank page) into _build/pdf/, in English
+# (with the handouts) and in each language with catalogs (ctmodule-book.ru.pdf: the Russian site's
+# configuration and catalogs, polyglossia's Russian hyphenation, the same execution cache). Rebuilt
+# only when an input changed. `make book` runs it too when TeX is installed, and links the PDFs.
 pdf: $(STAMP)
 	$(check_inputs)
 	$(BIN)/ctmodule pdf --root $(BOOK)

@@ -657,11 +657,14 @@ def table_rows(res: dict) -> list[tuple[str, ...]]:
         row("Print edition, warm cache (`ctmodule pdf --force`: LaTeX build, XeLaTeX, checks)" + _exit(pdf),
             _fmt_s(pdf["seconds"]), _fmt_s(pdf.get("cpu_s")),
             "" if ratio is None else f"{ratio:.2f} × clean build")
-        if pdf.get("timings"):
-            row("  of which Sphinx's LaTeX builder", _fmt_s(pdf["timings"].get("sphinx_latex_s")))
+        for key, seconds in (pdf.get("timings") or {}).items():
+            # sphinx_latex_s: the English edition; sphinx_latex_<lang>_s: the edition in <lang>
+            lang = "en" if key == "sphinx_latex_s" else key.removeprefix("sphinx_latex_").removesuffix("_s")
+            row(f"  of which Sphinx's LaTeX builder ({lang})", _fmt_s(seconds))
         for name, doc in (pdf.get("documents") or {}).items():
-            row(f"  `{name}`: {doc['pages']} pages (XeLaTeX and checks)", _fmt_s(doc["seconds"]), "", "",
-                "no problem", _mark(not doc["problems"]))
+            passes = f", {doc['latex_passes']} XeLaTeX passes" if doc.get("latex_passes") else ""
+            row(f"  `{name}` ({doc.get('lang', 'en')}): {doc['pages']} pages (XeLaTeX and checks{passes})",
+                _fmt_s(doc["seconds"]), "", "", "no problem", _mark(not doc["problems"]))
         pn = b.get("pdf_nochange")
         if pn:
             row("Print edition, nothing changed (digest check)" + _exit(pn), _fmt_s(pn["seconds"]),

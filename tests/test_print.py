@@ -271,3 +271,112 @@ def test_handout_layout_finds_two_on_a_page_and_a_missing_one():
     assert any("more than one handout" in p for p in two)
     gone = pdf.handout_layout_problems(["Handout: Chair"], titles)
     assert gone == ["handout 'Handout: Bench' is on pages [] (expected exactly one page)"]
+
+
+# ------------------------------------------------------------------ the print edition in Russian
+
+
+def test_the_russian_print_edition_is_built_from_the_russian_sites_configuration(tmp_path):
+    from ctmodule.book.i18n import edition_config
+
+    cfg_path, toc_path = pdf.write_project(ROOT, tmp_path, "ru")
+    cfg = yaml.safe_load(cfg_path.read_text(encoding="utf-8"))
+    site = edition_config(yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8")), ROOT, "ru")
+    sphinx = cfg["sphinx"]["config"]
+    assert sphinx["language"] == "ru" and sphinx["locale_dirs"] == site["sphinx"]["config"]["locale_dirs"]
+    assert cfg["title"] == site["title"] and re.search("[а-яё]", cfg["title"])
+    assert cfg["latex"]["latex_engine"] == "xelatex"
+    docs = sphinx["ctmodule_latex_extra_documents"]
+    assert [d[1] for d in docs] == [pdf.GUIDE_TEX], "the Russian edition has no handouts PDF (yet)"
+    assert docs[0][2] == f"{cfg['title']}: руководство для преподавателя"
+    # the print-only appendices are read, from the same table of contents as the English PDF
+    toc = yaml.safe_load(toc_path.read_text(encoding="utf-8"))
+    assert set(pdf.PRINT_APPENDICES) <= pdf.toc_files(toc)
+    assert pdf.expected_pdfs(ROOT) == ["ctmodule-book.pdf", "ctmodule-instructor-guide.pdf",
+                                       "ctmodule-handouts.pdf", "ctmodule-book.ru.pdf",
+                                       "ctmodule-instructor-guide.ru.pdf"]
+
+
+def test_the_russian_pdf_is_checked_against_the_russian_chapter_titles(tmp_path):
+    from ctmodule.book.i18n import translations
+
+    en, ru = pdf.chapter_titles(ROOT), pdf.chapter_titles(ROOT, "ru")
+    assert en.keys() == ru.keys()
+    for stem, title in en.items():
+        done = translations(ROOT / "locales" / "ru" / "LC_MESSAGES" / "chapters" / f"{stem}.po")
+        assert ru[stem] == done[title] != title
+    assert pdf.guide_title(ROOT, "ru") == "Руководство для преподавателя"
+    # an untranslated title is an error naming the catalog, not a check that silently passes
+    (tmp_path / "chapters").mkdir()
+    shutil.copy(CHAPTERS[0], tmp_path / "chapters" / CHAPTERS[0].name)
+    po = tmp_path / "locales" / "ru" / "LC_MESSAGES" / "chapters" / f"{CHAPTERS[0].stem}.po"
+    po.parent.mkdir(parents=True)
+    po.write_text('msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n', encoding="utf-8")
+    with pytest.raises(pdf.PdfError, match=re.escape(str(po))):
+        pdf.chapter_titles(tmp_path, "ru")
+    # and a Russian title hyphenated at a line end is still found in the PDF's text
+    assert pdf.text_problems("Почему терроризм не подда-\nётся определению", ["Почему терроризм не поддаётся "
+                                                                             "определению"]) == []
+    assert pdf.text_problems("Почему терроризм", ["Выводы"]) == ["title not found in the text: 'Выводы'"]
+
+
+def test_the_answer_key_in_russian_comes_from_the_translated_quizzes():
+    stems = [p.stem for p in CHAPTERS if (ROOT / "quizzes" / f"{p.stem}.ru.json").exists()]
+    assert stems
+    quizzes = {s: load(s, ROOT / "quizzes", lang="ru") for s in stems}
+    text = printed.answer_key_markdown(quizzes, {s: f"Глава-{s}" for s in stems}, "ru")
+    first = quizzes[stems[0]][0]
+    assert f"## Глава {printed._chapter_number(stems[0])}: Глава-{stems[0]}" in text
+    assert "Ответ: " in text and "Answer:" not in text and "Chapter " not in text
+    feedback = next(a["feedback"] for a in first["answers"] if a.get("feedback"))
+    assert printed._md_escape(feedback) in text
+    assert "Тест для самопроверки" in printed.quiz_markdown(stems[0], quizzes[stems[0]], "ru")
+
+
+def test_translate_markdown_replaces_paragraphs_and_items_and_reports_gaps():
+    done = {"One two.": "Раз два.", "First item.": "Первый пункт.", "A heading": "Заголовок"}
+    text = "One\ntwo.\n\n- First\n  item.\n- Second item.\n\n```python\nOne two.\n```\n\n## A heading\n\nLeft."
+    out, missing = printed.translate_markdown(text, done.get)
+    assert out.splitlines() == ["Раз два.", "", "- Первый пункт.", "- Second item.", "", "```python",
+                                "One two.", "```", "", "## Заголовок", "", "Left."]
+    assert missing == ["Second item.", "Left."]
+
+
+def test_the_solutions_appendix_in_russian_is_the_chapters_translation():
+    from ctmodule.book.i18n import translations
+
+    def catalog(stem):
+        return translations(ROOT / "locales" / "ru" / "LC_MESSAGES" / "chapters" / f"{stem}.po")
+
+    missing: list[str] = []
+    text = printed.solutions_markdown(CHAPTERS, "ru", catalog, missing)
+    assert missing == [], missing[:5]
+    assert "### Решение: {ref}`" in text and "Solution to" not in text
+    english = printed.solutions_markdown(CHAPTERS)
+    assert text.count("{ref}`") == english.count("{ref}`")
+    assert len(re.findall("[а-яё]", text)) > len(re.findall("[a-z]", text)) / 2
+
+
+def test_the_russian_print_page_links_the_russian_pdfs(tmp_path):
+    from ctmodule.book import sphinxext
+
+    (tmp_path / "_build" / "pdf").mkdir(parents=True)
+    for name in pdf.expected_pdfs(ROOT):
+        (tmp_path / "_build" / "pdf" / name).write_bytes(b"%PDF-1.5\n" + b"x" * 200_000)
+    shutil.copytree(ROOT / "locales", tmp_path / "locales")
+
+    class Env:
+        def __init__(self, lang):
+            self.config = type("C", (), {"language": lang})()
+            self.deps = []
+
+        def note_dependency(self, path):
+            self.deps.append(path)
+
+    ru = sphinxext._print_edition(tmp_path, Env("ru"))
+    assert "{download}`Вся книга <../_build/pdf/ctmodule-book.ru.pdf>`" in ru
+    assert "<../_build/pdf/ctmodule-instructor-guide.ru.pdf>`" in ru
+    assert "<../_build/pdf/ctmodule-handouts.pdf>` (на английском языке)" in ru
+    assert "ctmodule-book.pdf>" not in ru
+    en = sphinxext._print_edition(tmp_path, Env("en"))
+    assert "{download}`The whole book <../_build/pdf/ctmodule-book.pdf>`" in en and ".ru.pdf" not in en

@@ -227,6 +227,19 @@ def _quiet_outputs(config: dict) -> dict:
     return config
 
 
+def _with_print_pages(config: dict, root: Path) -> dict:
+    """The print edition's own pages (:data:`ctmodule.book.sources.PRINT_APPENDICES`, in no table of
+    contents of the site) are read too, so that their text has catalogs like any page's: instead of
+    "only the toc's files", every other file outside the toc is excluded by name."""
+    from ctmodule.book.sources import PRINT_APPENDICES, outside_toc
+
+    skip = list(config.get("exclude_patterns") or [])
+    config["only_build_toc_files"] = False
+    config["exclude_patterns"] = skip + outside_toc(root, _load_yaml(root / "_toc.yml"),
+                                                    keep=list(PRINT_APPENDICES), skip=skip)
+    return config
+
+
 def edition_config(config: dict, root: Path, lang: str) -> dict:
     """The site's configuration for the edition in ``lang``: Sphinx's ``language`` (which also gives
     the theme's own interface strings in that language and ``<html lang>``), the catalogs, and the
@@ -280,7 +293,7 @@ def extract(root: Path, out: Path | None = None, *, quiet: bool = True) -> Path:
     and ``_config.pot``. The Sphinx environment is kept (``_build/i18n/gettext``), so extracting
     again after a small change reads only what changed."""
     out = out or root / GETTEXT_DIR
-    config = _quiet_outputs(gettext_config(_load_yaml(root / "_config.yml"), root))
+    config = _with_print_pages(_quiet_outputs(gettext_config(_load_yaml(root / "_config.yml"), root)), root)
     work = root / EDITIONS_DIR / "gettext"
     cfg = _write_config(config, work)
     if out.exists():  # a page removed since the last extraction must not leave its template
@@ -517,7 +530,7 @@ def mirror(src: Path, dst: Path) -> int:
     return copied
 
 
-#: Besides the print edition's inputs (:data:`ctmodule.book.pdf.INPUTS`), what an edition is built from.
+#: Besides the print edition's inputs (:data:`ctmodule.book.sources.INPUTS`), what an edition is built from.
 EDITION_INPUTS = ["_templates", "_static", "requirements.txt", "constraints.txt"]
 
 
@@ -527,7 +540,7 @@ def edition_digest(root: Path, lang: str, config_text: str) -> str:
     execution cache's record (a re-executed notebook changes it) and the PDFs the site links."""
     import hashlib
 
-    from ctmodule.book.pdf import inputs_digest
+    from ctmodule.book.sources import inputs_digest
 
     h = hashlib.sha256(inputs_digest(root).encode() + b"\0" + config_text.encode())
     files = []

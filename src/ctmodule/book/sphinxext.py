@@ -22,6 +22,8 @@ from pathlib import Path
 
 from sphinx.errors import ExtensionError
 
+from ctmodule.l10n import N_
+
 GENERATORS = {
     "<!-- ctmodule:glossary -->": "_glossary",
     "<!-- ctmodule:data-dictionary -->": "_data_dictionary",
@@ -86,28 +88,71 @@ def _chapters(root: Path) -> list[Path]:
     return sorted((root / "chapters").glob("[0-9][0-9]-*.ipynb"))
 
 
-def _quiz_answers(root: Path, env) -> str:
-    from ctmodule.book.printed import answer_key_markdown, notebook_markdown
-    from ctmodule.book.quiz import is_translation, load
+def _language(env) -> str:
+    return getattr(getattr(env, "config", None), "language", None) or "en"
 
+
+def _page_translations(root: Path, lang: str, page: str) -> dict[str, str]:
+    """A page's translated messages in ``lang`` (its catalog); {} in the source language."""
+    if lang == "en":
+        return {}
+    from ctmodule.book.i18n import LOCALES, translations
+
+    return translations(root / LOCALES / lang / "LC_MESSAGES" / f"{page}.po")
+
+
+def _chapter_titles(root: Path, lang: str, env=None) -> dict[str, str]:
+    from ctmodule.book.printed import notebook_markdown
+
+    titles = {}
+    for p in _chapters(root):
+        title = notebook_markdown(p)[0]
+        titles[p.stem] = _page_translations(root, lang, f"chapters/{p.stem}").get(title, title)
+    return titles
+
+
+def _quiz_answers(root: Path, env) -> str:
+    """The answer key; in another edition, from its translated quizzes (``<chapter>.<lang>.json``,
+    checked against the English: same questions, same answers) where a chapter has one."""
+    from ctmodule.book.printed import answer_key_markdown
+    from ctmodule.book.quiz import is_translation, load, translations
+
+    lang = _language(env)
     folder = root / "quizzes"
     quizzes = {}
     for path in sorted(folder.glob("*.json")):
-        if is_translation(path):  # <chapter>.<lang>.json: the print edition is English
+        if is_translation(path):
             continue
         env.note_dependency(str(path))
-        quizzes[path.stem] = load(path.stem, folder)
-    titles = {p.stem: notebook_markdown(p)[0] for p in _chapters(root)}
-    return answer_key_markdown(quizzes, titles)
+        if lang != "en" and lang in translations(path.stem, folder):
+            env.note_dependency(str(folder / f"{path.stem}.{lang}.json"))
+            quizzes[path.stem] = load(path.stem, folder, lang=lang)
+        else:
+            quizzes[path.stem] = load(path.stem, folder)
+    return answer_key_markdown(quizzes, _chapter_titles(root, lang), lang)
 
 
 def _solutions(root: Path, env) -> str:
+    """The solutions appendix; in another edition, each solution as its chapter's catalog
+    translates it (a message the catalog lacks is a warning, and stays in English)."""
+    from sphinx.util import logging
+
     from ctmodule.book.printed import solutions_markdown
 
+    lang = _language(env)
     chapters = _chapters(root)
     for path in chapters:
         env.note_dependency(str(path))
-    return solutions_markdown(chapters)
+        if lang != "en":
+            env.note_dependency(str(root / "locales" / lang / "LC_MESSAGES" / "chapters" / f"{path.stem}.po"))
+    missing: list[str] = []
+    text = solutions_markdown(chapters, lang, lambda stem: _page_translations(root, lang, f"chapters/{stem}"),
+                              missing)
+    for message in missing:
+        logging.getLogger(__name__).warning(
+            "the solutions appendix (%s): no translation in locales/%s/LC_MESSAGES/chapters/%s.po for %r",
+            lang, lang, message.split(":", 1)[0], message.split(":", 1)[1].strip()[:120])
+    return text
 
 
 def _handouts(root: Path, env) -> str:
@@ -118,24 +163,48 @@ def _handouts(root: Path, env) -> str:
     return handouts_markdown(root)
 
 
+#: After a link to a PDF that the edition has only in English.
+IN_ENGLISH = N_("(in English)")
+
+
+def _edition_link(source: str, translated: str, name: str, lang: str, own: bool) -> str:
+    """The link of the print-edition page in another edition: the label its catalog gives, to
+    that edition's PDF (``name``); a document the edition has no PDF of links to the English one,
+    marked as English."""
+    import re
+
+    from ctmodule.l10n import gettext
+
+    link = re.sub(r"<\.\./_build/pdf/[^>]+>`", f"<../_build/pdf/{name}>`", translated)
+    return link if own else f"{link} {gettext(IN_ENGLISH, lang)}"
+
+
 def _print_edition(root: Path, env) -> str:
     """Links to the PDFs, with their sizes, or how to build them where they were not built.
 
     The message catalogs of the other editions must not depend on whether this machine built
     the PDFs: for the gettext builder the page holds both texts (the table and the note), and the
     sizes are numbers in a cell of their own (a number is not a message to translate)."""
-    from ctmodule.book.pdf import BOOK_TEX, GUIDE_TEX, HANDOUTS_TEX
+    from ctmodule.book.pdf import BOOK_TEX, GUIDE_TEX, HANDOUTS_TEX, documents, pdf_name
 
     extracting = getattr(getattr(env, "app", None), "builder", None) is not None and env.app.builder.name == "gettext"
+    # each edition links its own language's PDFs (the gettext builder sees the English page)
+    lang = "en" if extracting else _language(env)
     folder = root / "_build" / "pdf"
     rows = []
+    page = _page_translations(root, lang, "appendix/print-edition")
     for tex, what in ((BOOK_TEX, "The whole book"), (GUIDE_TEX, "The instructor's guide"),
                       (HANDOUTS_TEX, "The classroom handouts, one role or sheet a page")):
-        path = folder / tex.replace(".tex", ".pdf")
+        # the link as the English page has it (the message the catalogs translate)
+        cell = f"{{download}}`{what} <../_build/pdf/{pdf_name(tex)}>`"
+        own = tex in documents(lang)
+        path = folder / pdf_name(tex, lang if own else "en")
         env.note_dependency(str(path))
         if path.exists() or extracting:
+            if lang != "en":
+                cell = _edition_link(cell, page.get(cell, cell), path.name, lang, own)
             size = path.stat().st_size / 1_000_000 if path.exists() else 0.0
-            rows.append(f"| {{download}}`{what} <../_build/pdf/{path.name}>` | {size:.1f} |")
+            rows.append(f"| {cell} | {size:.1f} |")
     missing = ("The PDF files were not built with this copy of the site. To build them, install the "
                "TeX packages listed in the README and run `make pdf`; `make book` then links them here.")
     table = ("## Download\n\n| PDF file | Size (MB) |\n| --- | --- |\n" + "\n".join(rows) + "\n") if rows else ""
@@ -144,10 +213,18 @@ def _print_edition(root: Path, env) -> str:
     return table or missing
 
 
+#: Generated content that has no messages of its own: the answer key is written from the
+#: translated quizzes, the solutions from their chapters' catalogs.
+NOT_EXTRACTED = {"<!-- ctmodule:quiz-answers -->", "<!-- ctmodule:solutions -->"}
+
+
 def _on_source_read(app, docname, source):
     text = source[0]
+    extracting = app.builder is not None and app.builder.name == "gettext"
     for marker, func in GENERATORS.items():
-        if marker in text:
+        if marker in text and extracting and marker in NOT_EXTRACTED:
+            text = text.replace(marker, "")
+        elif marker in text:
             root = Path(app.srcdir)
             try:
                 generated = globals()[func](root, app.env)
