@@ -550,10 +550,24 @@ def edition_digest(root: Path, lang: str, config_text: str) -> str:
     for f in files:
         if f.suffix != ".mo":  # compiled by the build itself
             h.update(str(f.relative_to(root)).encode() + b"\0" + f.read_bytes() + b"\0")
-    for f in sorted((root / "_build" / ".jupyter_cache").glob("*.db")) + sorted((root / "_build" / "pdf").glob("*.pdf")):
+    # the execution cache by its records (which notebook, which code): its database file changes
+    # on every build, which only reads it (jupyter-cache records when a record was last accessed)
+    h.update(_cache_records(root).encode())
+    for f in sorted((root / "_build" / "pdf").glob("*.pdf")):
         st = f.stat()
         h.update(f"{f.relative_to(root)}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
     return h.hexdigest()
+
+
+def _cache_records(root: Path) -> str:
+    """The execution cache's records, one line each (``pk hashkey notebook``); "" without a cache."""
+    folder = root / "_build" / ".jupyter_cache"
+    if not (folder / "global.db").is_file():
+        return ""
+    from jupyter_cache import get_cache
+
+    records = get_cache(str(folder)).list_cache_records()
+    return "\n".join(sorted(f"{r.pk} {r.hashkey} {r.uri}" for r in records))
 
 
 def build_edition(root: Path, lang: str, *, strict: bool = True, quiet: bool = True, force: bool = False) -> dict:
