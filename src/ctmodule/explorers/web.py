@@ -39,6 +39,8 @@ import html
 import json
 from dataclasses import dataclass, field
 
+from ctmodule.l10n import N_, SOURCE_LANGUAGE, check_language, gettext
+
 EXPLORER_CLASS = "ctmodule-explorer"
 IMAGE_CLASS = "ctmodule-explorer-image"
 #: Marks the fallback image whose file the book build renders (see :func:`render_image`).
@@ -80,8 +82,19 @@ class WebView:
     form_data: dict = field(default_factory=dict)
     fallback_html: str = ""
     image: bool = True
+    #: The language of every string of the view (its ids carry it, so the variants of one output
+    #: in several languages can sit on one page).
+    lang: str = SOURCE_LANGUAGE
 
     def __post_init__(self):
+        check_language(self.lang)
+        strings = {key: gettext(text, self.lang) for key, text in SCRIPT_STRINGS.items()}
+        if self.kind == "vega" and isinstance(self.spec, dict):
+            self.spec.setdefault("usermeta", {}).setdefault("ctmodule", {})["strings"] = strings
+            self.spec["usermeta"]["ctmodule"]["lang"] = self.lang
+        elif self.kind == "form":
+            self.form_data = {**self.form_data, "strings": {**strings, **self.form_data.get("strings", {})},
+                              "lang": self.lang}
         if self.kind not in ("vega", "form"):
             raise ValueError(f"kind must be 'vega' or 'form', not {self.kind!r}")
         if self.kind == "vega" and not isinstance(self.spec, dict):
@@ -103,12 +116,12 @@ class WebView:
         if self.kind == "vega" and self.image:
             img = (f'<img class="{IMAGE_CLASS}" {IMAGE_MARK} '
                    f'alt="{html.escape(self.description, quote=True)}">')
-        return (f"<noscript><p><em>The interactive view needs JavaScript; this is its default view."
-                f"</em></p>{img}{self.fallback_html}</noscript>")
+        note = _esc(gettext(N_("The interactive view needs JavaScript; this is its default view."), self.lang))
+        return f"<noscript><p><em>{note}</em></p>{img}{self.fallback_html}</noscript>"
 
     def html(self) -> str:
         """The explorer as one HTML fragment for the page."""
-        ident = f"ctmodule-{self.name}"
+        ident = f"ctmodule-{self.name}-{self.lang}"
         if self.kind == "vega":
             payload = _json_for_script(self.spec)
             body = f'<div class="ctmodule-explorer-view" id="{ident}-view"></div>'
@@ -117,7 +130,7 @@ class WebView:
             body = f'<div class="ctmodule-explorer-view" id="{ident}-view">{self.form_html}</div>'
         return (
             f'<section class="{EXPLORER_CLASS}" data-explorer="{_esc(self.name)}" data-kind="{self.kind}" '
-            f'aria-labelledby="{ident}-title">'
+            f'lang="{self.lang}" aria-labelledby="{ident}-title">'
             f'<p class="ctmodule-explorer-title" id="{ident}-title"><strong>{_esc(self.title)}</strong></p>'
             f'<p class="ctmodule-explorer-description">{_esc(self.description)}</p>'
             f"{body}"
@@ -127,6 +140,24 @@ class WebView:
             f"{self._noscript()}"
             "</section>"
         )
+
+
+#: The strings the page script writes itself (filled in the view's language, in its JSON).
+SCRIPT_STRINGS = {
+    "not_defined": N_("not defined"),
+    "none": N_("none"),
+    "show_table": N_("Show the data as a table: {caption} ({count} rows)"),
+    "choose_all": N_("Choose an answer for each of the four fields, then press Check."),
+    "agrees": N_("{field}: agrees."),
+    "no_answer": N_("{field}: no answer."),
+    "no_answer_text": N_("The module codes \u201c{module}\u201d: {help}."),
+    "differs": N_("{field}: differs."),
+    "differs_text": N_("You chose \u201c{chosen}\u201d; the module codes \u201c{module}\u201d. This field asks "
+                       "for {help}; ask whether your choice fits that role in this case, and whether the "
+                       "sources below support it. A different reading can be defended, but it needs evidence."),
+    "note": N_("Note on the coding: {note}"),
+    "agree_count": N_("{agree} of {total} fields agree with the module's coding."),
+}
 
 
 def render_image(spec: dict, fmt: str = "svg") -> str | bytes:
