@@ -51,6 +51,49 @@ VEGA_LITE_MAJOR_MINOR = "6.4"
 CODING_COLOURS = {"yes": "#1b6ca8", "partial": "#8fb8de", "no": "#f0f0f0", "(not coded)": "#bdbdbd"}
 
 
+#: The data's controlled values (the schema's enums, and the categories the package derives), as
+#: the explorers show them; each translated through the code catalog. ``tests/test_web_explorers``
+#: checks that they cover the enums of ``data/datapackage.json``.
+VALUE_LABELS = {
+    "coding": {"yes": N_("yes"), "partial": N_("partial"), "no": N_("no"), "(not coded)": N_("(not coded)")},
+    "scope": {"universal": N_("universal"), "regional": N_("regional"), "national": N_("national")},
+    "domain": {
+        "civil_aviation": N_("civil aviation"),
+        "protected_persons_hostages": N_("protected persons and hostages"),
+        "nuclear": N_("nuclear"),
+        "maritime": N_("maritime"),
+        "explosives": N_("explosives"),
+        "terrorist_bombings": N_("terrorist bombings"),
+        "terrorism_financing": N_("terrorism financing"),
+        "comprehensive": N_("comprehensive"),
+    },
+    "kz_category": {"party": N_("party"), "signed only": N_("signed only"), "not a party": N_("not a party"),
+                    "unknown": N_("unknown")},
+    "category": {"law": N_("law"), "diplomacy": N_("diplomacy"), "incident": N_("incident"),
+                 "prosecution": N_("prosecution"), "information_control": N_("information control"),
+                 "treaty": N_("treaty")},
+    "subject_type": {"person": N_("person"), "organisation": N_("organisation"), "measure": N_("measure")},
+}
+
+
+def value_label(kind: str, value, lang: str = SOURCE_LANGUAGE) -> str:
+    """A controlled value of the data (``VALUE_LABELS[kind]``) as the explorers show it in ``lang``;
+    a value the table does not know is an error (a new enum value needs its label)."""
+    labels = VALUE_LABELS[kind]
+    key = str(value)
+    if key not in labels:
+        raise KeyError(f"no label for the {kind} value {key!r}: add it to ctmodule.explorers.web.VALUE_LABELS")
+    return gettext(labels[key], lang)
+
+
+def data_labels(frame, column: str, lang: str, table: str) -> list[str]:
+    """A label column of the data in ``lang`` (``<column>_<lang>``, :func:`ctmodule.data.label_column`:
+    a missing translation is an error naming file, line and column), as strings."""
+    from ctmodule.data import label_column
+
+    return [str(v) for v in label_column(frame, column, lang, table=table)]
+
+
 def _esc(text) -> str:
     return html.escape("" if text is None else str(text))
 
