@@ -150,10 +150,12 @@ class Explorer:
         give their tables. The source language's is the live output area's (:meth:`static_body`)."""
         raise NotImplementedError
 
-    def fallback_html(self, lang: str = SOURCE_LANGUAGE) -> str:
+    def fallback_html(self, lang: str = SOURCE_LANGUAGE, body: str | None = None) -> str:
         """The default selection as plain HTML tables (no figure: the web view's image stands in),
-        for readers without JavaScript, in ``lang``."""
-        if lang == SOURCE_LANGUAGE:
+        for readers without JavaScript, in ``lang`` (``body``: that HTML, where the caller has it)."""
+        if body is not None:
+            pass
+        elif lang == SOURCE_LANGUAGE:
             body = re.sub(r"<svg\b.*?</svg>", "", self.static_body(self.output.value), flags=re.DOTALL)
         else:
             body = self.fallback_body(lang)
