@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import html
 import re
+import warnings
 
 import ipywidgets as widgets
 import pandas as pd
@@ -114,7 +115,18 @@ class Explorer:
         shows the variant of its language, :func:`ctmodule.book.bilingual.variants_html`)."""
         from ctmodule.book.bilingual import variants_html
 
-        self._web_views = {lang: self.web(lang) for lang in languages()}
+        from ctmodule.data import DataError
+
+        self._web_views = {}
+        for lang in languages():
+            try:
+                self._web_views[lang] = self.web(lang)
+            except DataError as exc:
+                if lang == SOURCE_LANGUAGE:
+                    raise
+                # a table whose translation is missing: that edition shows the English view (the
+                # CSS falls back to the source variant) and the build log says which file and column
+                warnings.warn(f"{self.title}: no {lang!r} view: {exc}", stacklevel=2)
         self._web_view = self._web_views[SOURCE_LANGUAGE]
         return variants_html({lang: view.html() for lang, view in self._web_views.items()})
 
