@@ -247,3 +247,11 @@ def test_missing_translation_column_is_an_error_naming_the_file():
     frame = data.load("elements").drop(columns=["label_ru"])
     with pytest.raises(data.DataError, match=r"elements\.csv.*label_ru"):
         web.data_labels(frame, "label", "ru", "elements")
+
+
+def test_explorer_variants_use_the_books_markup():
+    from ctmodule.book.bilingual import variants_html as book_variants
+    from ctmodule.explorers.base import variants_html
+
+    parts = {"en": "<p>a</p>", "ru": "<p>б</p>"}
+    assert variants_html(parts) == book_variants(parts)

@@ -113,8 +113,6 @@ class Explorer:
         """The book's view: the explorer running in the page (see :mod:`ctmodule.explorers.web`),
         once per language of the book (the notebook is executed once, for every edition; the page
         shows the variant of its language, :func:`ctmodule.book.bilingual.variants_html`)."""
-        from ctmodule.book.bilingual import variants_html
-
         from ctmodule.data import DataError
 
         self._web_views = {}
@@ -129,6 +127,17 @@ class Explorer:
                 warnings.warn(f"{self.title}: no {lang!r} view: {exc}", stacklevel=2)
         self._web_view = self._web_views[SOURCE_LANGUAGE]
         return variants_html({lang: view.html() for lang, view in self._web_views.items()})
+
+
+def variants_html(variants: dict[str, str]) -> str:
+    """One output in several languages, the markup of :func:`ctmodule.book.bilingual.variants_html`
+    (the explorers may not import the book part; a test checks the two agree): the page's CSS
+    shows the variant of its language, or the English one."""
+    parts = ['<div class="ctmodule-l10n">']
+    for lang, body in variants.items():
+        mark = " data-l10n-source" if lang == SOURCE_LANGUAGE else ""
+        parts.append(f'<div lang="{lang}"{mark}>{body}</div>')
+    return "".join(parts) + "</div>"
 
     def offers(self) -> list[str]:
         """What a reader can change in the interactive version: the controls' labels."""

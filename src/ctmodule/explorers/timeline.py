@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import ipywidgets as widgets
-
 import pandas as pd
 
 from ctmodule.explorers.base import _STYLE, Explorer, _close, _esc, svg_html, table_html
