@@ -129,16 +129,6 @@ class Explorer:
         return variants_html({lang: view.html() for lang, view in self._web_views.items()})
 
 
-def variants_html(variants: dict[str, str]) -> str:
-    """One output in several languages, the markup of :func:`ctmodule.book.bilingual.variants_html`
-    (the explorers may not import the book part; a test checks the two agree): the page's CSS
-    shows the variant of its language, or the English one."""
-    parts = ['<div class="ctmodule-l10n">']
-    for lang, body in variants.items():
-        mark = " data-l10n-source" if lang == SOURCE_LANGUAGE else ""
-        parts.append(f'<div lang="{lang}"{mark}>{body}</div>')
-    return "".join(parts) + "</div>"
-
     def offers(self) -> list[str]:
         """What a reader can change in the interactive version: the controls' labels."""
         labels = []
@@ -192,3 +182,14 @@ def variants_html(variants: dict[str, str]) -> str:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__}: {self.title}>"
+
+
+def variants_html(variants: dict[str, str]) -> str:
+    """One output in several languages, the markup of :func:`ctmodule.book.bilingual.variants_html`
+    (the explorers may not import the book part; a test checks the two agree): the page's CSS
+    shows the variant of its language, or the English one."""
+    parts = ['<div class="ctmodule-l10n">']
+    for lang, body in variants.items():
+        mark = " data-l10n-source" if lang == SOURCE_LANGUAGE else ""
+        parts.append(f'<div lang="{lang}"{mark}>{body}</div>')
+    return "".join(parts) + "</div>"
