@@ -233,7 +233,8 @@ def builder_web(builder: DefinitionBuilder, lang: str = SOURCE_LANGUAGE):
         frame = pd.DataFrame({t_def: [names.get(d, d) for d in top["definition_id"]],
                               t_sim: list(top["similarity"])})
         kept = [t for t, ok in zip(titles, b.scenarios["counts"], strict=True) if ok]
-        body = (f"<p><strong>{_esc(tr(N_('Your definition requires:')))}</strong> {_esc(ticked)}.</p>"
+        requires = tr(N_("Your definition requires:"))
+        body = (f"<p><strong>{_esc(requires)}</strong> {_esc(ticked)}.</p>"
                 + table_html(frame, caption=tr(N_("The five closest recorded definitions (weighted Jaccard "
                                                   "similarity)")))
                 + f"<p>{_esc(spec['usermeta']['ctmodule']['summary'][0]['template'].replace('{count}', str(len(kept))))}</p>"

@@ -256,6 +256,9 @@ def coder_web(coder: CaseCoder, lang: str = SOURCE_LANGUAGE):
     subjects = dict(zip(ids, shown["subject"].astype(str), strict=True))
     pid = f"ctmodule-coder-{lang}"
     choose = tr(CHOOSE)
+    texts = {"case": tr(N_("Case")), "legend": tr(N_("Code the case: choose one answer for each field")),
+             "check": tr(N_("Check")), "one_of": tr(N_("one of:")),
+             "code_it": tr(N_("Code the case: choose for each field."))}
     help_text = {f: tr(FIELD_HELP[f]) for f in cs.THEORY_FIELDS}
     case_opts = "".join(
         f'<option value="{web._esc(i)}"{" selected" if i == c.controls["case"].value else ""}>'
@@ -271,12 +274,12 @@ def coder_web(coder: CaseCoder, lang: str = SOURCE_LANGUAGE):
     )
     form = (
         f'<form class="ctmodule-coder" action="#" novalidate>'
-        f'<p><label for="{pid}-case">{web._esc(tr(N_("Case")))}</label><br>'
+        f'<p><label for="{pid}-case">{web._esc(texts["case"])}</label><br>'
         f'<select id="{pid}-case" name="case">{case_opts}</select></p>'
         f'<div class="ctmodule-coder-case"></div>'
-        f"<fieldset><legend>{web._esc(tr(N_('Code the case: choose one answer for each field')))}</legend>"
+        f"<fieldset><legend>{web._esc(texts['legend'])}</legend>"
         f"{field_html}</fieldset>"
-        f'<p><button type="submit" class="ctmodule-coder-check">{web._esc(tr(N_("Check")))}</button></p>'
+        f'<p><button type="submit" class="ctmodule-coder-check">{web._esc(texts["check"])}</button></p>'
         f'<div class="ctmodule-coder-result"></div>'
         "</form>"
     )
@@ -289,11 +292,11 @@ def coder_web(coder: CaseCoder, lang: str = SOURCE_LANGUAGE):
     if lang != SOURCE_LANGUAGE:
         case_id = c.controls["case"].value
         questions = "".join(
-            f"<li><strong>{_esc(labels[f])}</strong> ({_esc(help_text[f])}), {_esc(tr(N_('one of:')))}<ul>"
+            f"<li><strong>{_esc(labels[f])}</strong> ({_esc(help_text[f])}), {_esc(texts['one_of'])}<ul>"
             + "".join(f"<li>{_esc(o)}</li>" for o in option_text[f]) + "</ul></li>"
             for f in cs.THEORY_FIELDS
         )
-        body = (f"{cases[case_id]['case_html']}<p>{_esc(tr(N_('Code the case: choose for each field.')))}</p>"
+        body = (f"{cases[case_id]['case_html']}<p>{_esc(texts['code_it'])}</p>"
                 f"<ol>{questions}</ol><details><summary>"
                 f"{_esc(tr(CHECK_SUMMARY))}</summary>"
                 f"{cases[case_id]['card_html']}</details>")
