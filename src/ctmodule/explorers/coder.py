@@ -194,6 +194,28 @@ def cases_in(coder: CaseCoder, lang: str):
     return out
 
 
+def local_date(value, precision: str, lang: str) -> str:
+    """A case's date at its precision (day, month or year) as ``lang`` writes it: English as
+    :func:`ctmodule.analysis.cases.format_date` does, another language through Babel's CLDR data."""
+    from ctmodule.analysis import cases as cs
+
+    if lang == SOURCE_LANGUAGE:
+        return cs.format_date(value, precision)
+    import datetime as dt
+
+    from babel.dates import format_date
+
+    text = str(value)
+    try:
+        if precision == "year":
+            return format_date(dt.date(int(text[:4]), 1, 1), "y", locale=lang)
+        if precision == "month":
+            return format_date(dt.date(int(text[:4]), int(text[5:7]), 1), "LLLL y", locale=lang)
+        return format_date(dt.date.fromisoformat(text[:10]), "long", locale=lang)
+    except ValueError:
+        return cs.format_date(value, precision)
+
+
 def coder_web(coder: CaseCoder, lang: str = SOURCE_LANGUAGE):
     """The case coder in the page, in ``lang``: an HTML form (a case, four fields, a Check button).
 
@@ -223,7 +245,7 @@ def coder_web(coder: CaseCoder, lang: str = SOURCE_LANGUAGE):
         option_text[f] = [seen.get(o, o) for o in c.options[f]]
 
     def case_html(row) -> str:
-        date = cs.format_date(row["date"], str(row["date_precision"]))
+        date = local_date(row["date"], str(row["date_precision"]), lang)
         return (
             f"<p><strong>{_esc(row['subject'])}</strong> ({_esc(row['subject_type'])}, {_esc(date)})<br>"
             f"<strong>{_esc(labels['legal_basis'])}:</strong> {_esc(row['legal_basis'])}<br>"
@@ -233,6 +255,9 @@ def coder_web(coder: CaseCoder, lang: str = SOURCE_LANGUAGE):
 
     def card_html(case_id) -> str:
         card = cs.coding_card(shown, case_id, c.sources).reset_index()
+        row = shown[shown["case_id"] == case_id].iloc[0]
+        card.loc[card["Field"] == dict(cs.CODING_FIELDS)["date"], "Value"] = local_date(
+            row["date"], str(row["date_precision"]), lang)
         card["Field"] = [labels[col] for col, _label in cs.CODING_FIELDS]
         card.columns = [tr(N_("Field")), tr(N_("Value"))]
         return table_html(card, caption=tr(N_("The module's coding of this case, with its sources")))
