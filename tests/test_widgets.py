@@ -53,8 +53,10 @@ def check_svg(static):
     from ctmodule.explorers import web
 
     imgs = re.findall(r'<img class="ctmodule-explorer-image" (data-ctmodule-image="[^"]+") alt="([^"]+)"', static)
-    assert len(imgs) == 1 and imgs[0][0] == web.IMAGE_MARK, "no fallback image with alt text"
-    assert len(imgs[0][1]) > 40
+    # one per language variant (English, Russian), each with its alt text in its language
+    assert len(imgs) == 2 and all(i[0] == web.IMAGE_MARK for i in imgs), "no fallback image with alt text"
+    assert all(len(i[1]) > 40 for i in imgs) and imgs[0][1] != imgs[1][1]
+    assert re.search(r"[\u0400-\u04FF]", imgs[1][1]), "the Russian variant's alt text is not Russian"
 
 
 # --------------------------------------------------------------------------- definition comparator
