@@ -174,8 +174,11 @@ FIELD_LABELS = {
     "source_id": N_("Sources"),
 }
 #: The free-text columns of ``cases.csv`` the coder shows; each has its ``_<lang>`` translation.
-TEXT_COLUMNS = ("subject", "legal_basis", "allegation", "outcome", "securitising_actor", "referent_object",
-                "audience", "extraordinary_measure", "note")
+TEXT_COLUMNS = ("subject", "allegation", "outcome", "securitising_actor", "referent_object",
+                "audience", "extraordinary_measure")
+#: Columns shown in the original where the data has no translation of them (yet): the legal basis
+#: (the law's own wording) and the coder's note; marked ``lang="en"`` on the page.
+ORIGINAL_COLUMNS = ("legal_basis", "note")
 
 
 def cases_in(coder: CaseCoder, lang: str):
@@ -188,6 +191,10 @@ def cases_in(coder: CaseCoder, lang: str):
     out = coder.cases.copy()
     for column in TEXT_COLUMNS:
         if column in out.columns:
+            out[column] = web.data_labels(coder.cases, column, lang, "cases")
+            out.loc[coder.cases[column].isna(), column] = None
+    for column in ORIGINAL_COLUMNS:
+        if f"{column}_{lang}" in out.columns:
             out[column] = web.data_labels(coder.cases, column, lang, "cases")
             out.loc[coder.cases[column].isna(), column] = None
     out["subject_type"] = [web.value_label("subject_type", v, lang) for v in coder.cases["subject_type"]]
@@ -244,11 +251,17 @@ def coder_web(coder: CaseCoder, lang: str = SOURCE_LANGUAGE):
             seen.setdefault(d, tr(d))
         option_text[f] = [seen.get(o, o) for o in c.options[f]]
 
+    def original(text, column) -> str:
+        """Text of a column shown untranslated, marked as English where the page is not."""
+        if lang == SOURCE_LANGUAGE or f"{column}_{lang}" in shown.columns:
+            return _esc(text)
+        return f'<span lang="{SOURCE_LANGUAGE}">{_esc(text)}</span>'
+
     def case_html(row) -> str:
         date = local_date(row["date"], str(row["date_precision"]), lang)
         return (
             f"<p><strong>{_esc(row['subject'])}</strong> ({_esc(row['subject_type'])}, {_esc(date)})<br>"
-            f"<strong>{_esc(labels['legal_basis'])}:</strong> {_esc(row['legal_basis'])}<br>"
+            f"<strong>{_esc(labels['legal_basis'])}:</strong> {original(row['legal_basis'], 'legal_basis')}<br>"
             f"<strong>{_esc(labels['allegation'])}:</strong> {_esc(row['allegation'])}<br>"
             f"<strong>{_esc(labels['outcome'])}:</strong> {_esc(row['outcome'])}</p>"
         )
