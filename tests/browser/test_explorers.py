@@ -273,5 +273,5 @@ def test_russian_edition_explorer(open_explorer, name):
     after = wait_summary(root, before)
     assert CYRILLIC.search(after), after
     assert not LATIN_WORD.search(re.sub(r"\(([a-z_0-9]+)\)", "", after)), after
-    texts = root.locator(".ctmodule-explorer-tables summary, .ctmodule-explorer-tables th").all_inner_texts()
+    texts = root.locator(".ctmodule-explorer-tables summary, .ctmodule-explorer-tables th").all_text_contents()
     assert all(CYRILLIC.search(t) for t in texts), texts
