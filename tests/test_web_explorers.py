@@ -19,6 +19,8 @@ from ctmodule.analysis import definitions as defs  # noqa: E402
 from ctmodule.explorers import web  # noqa: E402
 from ctmodule.paths import repo_root  # noqa: E402
 
+pytestmark = pytest.mark.usefixtures("pending_ru_columns")
+
 
 def with_params(spec, **values):
     out = copy.deepcopy(spec)
@@ -138,7 +140,7 @@ def test_coder_form_agrees_with_compare_coding(views):
             assert case["fields"][f]["agree"], f"{case_id}: no option agrees for {f}"
     page = views["coder"].html()
     for f in cs.THEORY_FIELDS:
-        assert f'<label for="ctmodule-coder-{f}">' in page and f'id="ctmodule-coder-{f}"' in page
+        assert f'<label for="ctmodule-coder-en-{f}">' in page and f'id="ctmodule-coder-en-{f}"' in page
 
 
 def test_book_build_renders_the_fallback_image_once(views, tmp_path):
@@ -153,3 +155,135 @@ def test_book_build_renders_the_fallback_image_once(views, tmp_path):
     files[0].write_text("<svg>kept</svg>", encoding="utf-8")
     offline.render_explorer_images(body, tmp_path, lambda rel, resource: rel)
     assert files[0].read_text(encoding="utf-8") == "<svg>kept</svg>"  # same spec: not rendered again
+
+
+# --------------------------------------------------------------------------- every language
+
+EXPLORERS = ["comparator", "instruments", "timeline", "builder", "coder"]
+MAKERS = {"comparator": w.definition_comparator, "instruments": w.instrument_explorer,
+          "timeline": w.timeline_explorer, "builder": w.build_your_definition, "coder": w.case_coder}
+
+
+def shown_strings(view) -> set[str]:
+    """Every string a reader sees in a web view: the HTML's text and attributes, and the strings
+    of its JSON (labels, captions, column titles, summaries, axis titles, tooltips, data shown)."""
+    page = view.html()
+    text = re.sub(r'<script type="application/json".*?</script>', " ", page, flags=re.DOTALL)
+    found = {t.strip() for t in re.split(r"<[^>]+>", text) if t.strip()}
+    found |= set(re.findall(r'(?:alt|aria-label|title)="([^"]+)"', text))
+    payload = view.spec if view.kind == "vega" else view.form_data
+
+    def walk(obj, key=None):
+        if isinstance(obj, dict):
+            for k, v in obj.items():
+                # ids, field names, expressions and colours are not shown
+                if k not in ("field", "type", "expr", "filter", "calculate", "as", "view", "lang", "sort",
+                             "scheme", "range", "signal", "name", "a", "b", "method", "definition_id", "$schema", "font",
+                             "scenario_id", "start", "date", "mark", "orient", "align", "format"):
+                    walk(v, k)
+        elif isinstance(obj, list):
+            for v in obj:
+                walk(v, key)
+        elif (isinstance(obj, str) and re.search(r"[A-Za-z]{3}", re.sub(r"\{[^}]*\}", "", obj))
+              and not re.fullmatch(r"[a-z_]+", obj)):
+            found.add(obj.strip())
+
+    walk(payload)
+    return found
+
+
+def names_alike() -> set[str]:
+    """Labels that the data's translators left as in English (names: "Human Rights Watch")."""
+    from ctmodule import data
+
+    out = set()
+    for table in ("events", "cases", "instruments", "definitions", "elements", "scenarios"):
+        frame = data.load(table)
+        for column in frame.columns:
+            if f"{column}_ru" in frame.columns:
+                same = frame[column].astype(str) == frame[f"{column}_ru"].astype(str)
+                out |= set(frame.loc[same, column].astype(str))
+    return out
+
+
+def untranslated_originals() -> set[str]:
+    """The cases' legal bases and notes, shown in the original (marked lang="en") until translated."""
+    from ctmodule import data
+    from ctmodule.explorers.coder import ORIGINAL_COLUMNS
+
+    cases = data.load("cases")
+    return {str(v) for c in ORIGINAL_COLUMNS if f"{c}_ru" not in cases.columns for v in cases[c].dropna()}
+
+
+def sources_cited() -> set[str]:
+    """The coding cards' lists of sources: authors and titles, cited as published."""
+    from ctmodule import data
+
+    cases, sources = data.load("cases"), data.load("sources")
+    return {cs.cite_sources(v, sources) for v in cases["source_id"]}
+
+
+@pytest.fixture(scope="module")
+def editions():
+    return {name: {lang: MAKERS[name]().web(lang) for lang in ("en", "ru")} for name in EXPLORERS}
+
+
+@pytest.mark.parametrize("name", EXPLORERS)
+def test_russian_view_has_no_english_label_left(editions, name):
+    en, ru = shown_strings(editions[name]["en"]), shown_strings(editions[name]["ru"])
+    # a string in both views is English left in the Russian one, unless it is a name or number
+    # written alike in both (a case id, a year, "ООН" is not in the English one)
+    same = {s for s in en & ru if re.search(r"[A-Za-z]{3}", s) and not re.fullmatch(r"[\w\-]+_\w+|\(?[a-z]{3}_[\w]+\)?", s)}
+    allowed = {"make lab"} | names_alike() | sources_cited() | untranslated_originals()
+    left = sorted(s for s in same if not any(s == a for a in allowed))
+    assert not left, f"{name}: English left in the Russian view: {left[:15]}"
+    assert editions[name]["ru"].lang == "ru" and 'lang="ru"' in editions[name]["ru"].html()
+
+
+@pytest.mark.parametrize("name", EXPLORERS)
+def test_ids_are_unique_across_the_variants(name):
+    page = MAKERS[name]()._repr_mimebundle_()["text/html"]
+    assert page.count('<div lang="') == 2 and '<div lang="ru">' in page
+    ids = re.findall(r'\bid="([^"]+)"', page)
+    assert ids and len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    for target in re.findall(r'\b(?:for|aria-labelledby|aria-describedby)="([^"]+)"', page):
+        assert target in ids, f"{name}: {target} labels nothing"
+
+
+def test_value_labels_cover_the_schema_enums():
+    from ctmodule.analysis.instruments import KZ_CATEGORIES
+
+    schema = json.loads((repo_root() / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    enums = {(r["name"], f["name"]): f.get("constraints", {}).get("enum")
+             for r in schema["resources"] for f in r["schema"]["fields"]}
+    for (table, column), kind in {("instruments", "scope"): "scope", ("instruments", "domain"): "domain",
+                                  ("events", "category"): "category", ("cases", "subject_type"): "subject_type",
+                                  ("definition_elements", "value"): "coding"}.items():
+        assert set(enums[(table, column)]) <= set(web.VALUE_LABELS[kind]), (table, column)
+    assert set(KZ_CATEGORIES) == set(web.VALUE_LABELS["kz_category"])
+    with pytest.raises(KeyError, match="VALUE_LABELS"):
+        web.value_label("scope", "galactic", "ru")
+
+
+def test_script_strings_follow_the_language(editions):
+    en = editions["timeline"]["en"].spec["usermeta"]["ctmodule"]["strings"]
+    ru = editions["timeline"]["ru"].spec["usermeta"]["ctmodule"]["strings"]
+    assert set(en) == set(web.SCRIPT_STRINGS) and en["none"] == "none"
+    assert all(ru[k] != en[k] for k in en), [k for k in en if ru[k] == en[k]]
+    assert editions["coder"]["ru"].form_data["strings"] == ru
+
+
+def test_missing_translation_column_is_an_error_naming_the_file():
+    from ctmodule import data
+
+    frame = data.load("elements").drop(columns=["label_ru"])
+    with pytest.raises(data.DataError, match=r"elements\.csv.*label_ru"):
+        web.data_labels(frame, "label", "ru", "elements")
+
+
+def test_explorer_variants_use_the_books_markup():
+    from ctmodule.book.bilingual import variants_html as book_variants
+    from ctmodule.explorers.base import variants_html
+
+    parts = {"en": "<p>a</p>", "ru": "<p>б</p>"}
+    assert variants_html(parts) == book_variants(parts)

@@ -13,6 +13,8 @@ from ctmodule import explorers as w  # noqa: E402
 from ctmodule.explorers import coder  # noqa: E402
 from ctmodule.paths import repo_root  # noqa: E402
 
+pytestmark = pytest.mark.usefixtures("pending_ru_columns")
+
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 SCORES = {"yes": 1.0, "partial": 0.5, "no": 0.0}
 
@@ -38,7 +40,7 @@ def check_bundle(explorer, *must_contain):
     bundle = explorer._repr_mimebundle_()
     assert WIDGET_MIME in bundle and "model_id" in bundle[WIDGET_MIME]
     static = bundle["text/html"]
-    assert static.startswith('<section class="ctmodule-explorer"')  # runs in the page (explorers.web)
+    assert static.startswith('<div class="ctmodule-l10n"><div lang="en" data-l10n-source><section class="ctmodule-explorer"')  # runs in the page (explorers.web), once per language
     assert 'class="ctmodule-static-view"' in static  # the no-JavaScript fallback
     assert "Static view of the default selection" in static and "make lab" in static
     for text in must_contain:
@@ -51,8 +53,10 @@ def check_svg(static):
     from ctmodule.explorers import web
 
     imgs = re.findall(r'<img class="ctmodule-explorer-image" (data-ctmodule-image="[^"]+") alt="([^"]+)"', static)
-    assert len(imgs) == 1 and imgs[0][0] == web.IMAGE_MARK, "no fallback image with alt text"
-    assert len(imgs[0][1]) > 40
+    # one per language variant (English, Russian), each with its alt text in its language
+    assert len(imgs) == 2 and all(i[0] == web.IMAGE_MARK for i in imgs), "no fallback image with alt text"
+    assert all(len(i[1]) > 40 for i in imgs) and imgs[0][1] != imgs[1][1]
+    assert re.search(r"[\u0400-\u04FF]", imgs[1][1]), "the Russian variant's alt text is not Russian"
 
 
 # --------------------------------------------------------------------------- definition comparator

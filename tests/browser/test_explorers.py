@@ -16,18 +16,21 @@ AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "ax
 
 pytestmark = pytest.mark.browser
 
-AXE_EXPLORER_JS = """async (name) => {
-  const r = await axe.run(document.querySelector('section.ctmodule-explorer[data-explorer="' + name + '"]'),
+AXE_EXPLORER_JS = """async ([name, lang]) => {
+  const r = await axe.run(document.querySelector('section.ctmodule-explorer[data-explorer="' + name + '"][lang="' + lang + '"]'),
                           {resultTypes: ['violations']});
   return r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
     .map(v => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map(n => n.html.slice(0, 160)).join(' | '));
 }"""
 
 
-def page_with(site, name: str) -> str:
+def page_with(site, name: str, lang: str = "en") -> str:
+    """The page of the edition in ``lang`` (the Russian one under ``ru/``) that holds the explorer."""
     for path in sorted(site.rglob("*.html")):
         rel = path.relative_to(site)
-        if rel.parts[0].startswith(("_", ".")):
+        if rel.parts[0].startswith(("_", ".")) or (rel.parts[0] == lang) != (lang != "en"):
+            continue
+        if lang == "en" and len(rel.parts) > 1 and re.fullmatch(r"[a-z]{2}", rel.parts[0]):
             continue
         if f'data-explorer="{name}"' in path.read_text(encoding="utf-8"):
             return rel.as_posix()
@@ -39,18 +42,19 @@ def open_explorer(site, site_url, new_guarded_page):
     """``open_explorer(name)`` -> (page, guard, root locator), the explorer drawn and ready."""
     opened = []
 
-    def _open(name: str):
+    def _open(name: str, lang: str = "en"):
         page, guard = new_guarded_page(site_url)
-        page.goto(site_url + page_with(site, name), wait_until="load")
-        root = page.locator(f'section.ctmodule-explorer[data-explorer="{name}"]')
+        page.goto(site_url + page_with(site, name, lang), wait_until="load")
+        # the variant of the page's language (the others are hidden and not set up)
+        root = page.locator(f'section.ctmodule-explorer[data-explorer="{name}"][lang="{lang}"]')
         root.and_(page.locator("[data-ready=true]")).wait_for(timeout=20000)
-        opened.append((page, guard, name))
+        opened.append((page, guard, name, lang))
         return page, guard, root
 
     yield _open
-    for page, guard, name in opened:
+    for page, guard, name, lang in opened:
         page.add_script_tag(path=str(AXE_JS))
-        found = page.evaluate(AXE_EXPLORER_JS, name)
+        found = page.evaluate(AXE_EXPLORER_JS, [name, lang])
         assert not found, f"{name}: axe-core after operating the explorer: {found}"
         guard.settle(page)
         assert not guard.problems(), f"{name}: {guard.problems()}"
@@ -228,3 +232,46 @@ def test_pages_stay_small(site):
         has_explorer = 'data-explorer="' in text
         assert ("_static/vega/vega.min.js" in text) == has_explorer, (
             f"{path.relative_to(site)}: the Vega stack belongs on the pages with an explorer, only there")
+
+
+# --------------------------------------------------------------------------- the Russian edition
+
+#: A Latin word of four letters or more: English left in a Russian text (names and ids excepted).
+LATIN_WORD = re.compile(r"\b[A-Za-z]{4,}\b")
+CYRILLIC = re.compile(r"[\u0400-\u04FF]")
+
+
+def first_control(root, name: str):
+    if name == "coder":
+        return root.locator("select[name=case]")
+    if name == "builder":
+        return root.locator(".vega-bind input[type=checkbox]").first
+    return root.locator(".vega-bind select").first
+
+
+@pytest.mark.parametrize("name", ["comparator", "instruments", "timeline", "builder", "coder"])
+def test_russian_edition_explorer(open_explorer, name):
+    """In ``ru/``: the Russian variant is shown and set up (the English one hidden and not), every
+    control is labelled in Russian, the keyboard changes the view, and the summary reads in Russian."""
+    page, guard, root = open_explorer(name, "ru")
+    assert page.locator(f'section.ctmodule-explorer[data-explorer="{name}"][lang="en"]').is_hidden()
+    assert page.locator(f'section[data-explorer="{name}"][lang="en"][data-ready]').count() == 0
+    labels = root.locator(".vega-bind-name, label, legend").all_inner_texts()
+    assert labels and all(CYRILLIC.search(t) for t in labels if t.strip()), labels
+    title = root.locator(".ctmodule-explorer-title").inner_text()
+    assert CYRILLIC.search(title), title
+    control = first_control(root, name)
+    if name == "coder":
+        press(control, "ArrowDown")
+        for f in root.locator(".ctmodule-coder-field select").all():
+            press(f, "ArrowDown")
+        before = summary(root)
+        press(root.locator("button.ctmodule-coder-check"), "Enter")
+    else:
+        before = summary(root)
+        press(control, "Space" if name == "builder" else "ArrowDown")
+    after = wait_summary(root, before)
+    assert CYRILLIC.search(after), after
+    assert not LATIN_WORD.search(re.sub(r"\(([a-z_0-9]+)\)", "", after)), after
+    texts = root.locator(".ctmodule-explorer-tables summary, .ctmodule-explorer-tables th").all_text_contents()
+    assert all(CYRILLIC.search(t) for t in texts), texts

@@ -6,11 +6,14 @@ from __future__ import annotations
 import base64
 import html
 import re
+import warnings
 
 import ipywidgets as widgets
 import pandas as pd
 
-STATIC_NOTE = (
+from ctmodule.l10n import N_, SOURCE_LANGUAGE, gettext, languages
+
+STATIC_NOTE = N_(
     "Static view of the default selection: the explorer responds to its controls in a browser with "
     "JavaScript, and in JupyterLab (<code>make lab</code>)."
 )
@@ -85,9 +88,10 @@ class Explorer:
         self.update()
         self.static_html = self._static(self.output.value)
 
-    def web(self):
+    def web(self, lang: str = SOURCE_LANGUAGE):
         """The explorer as it runs in the built book (:class:`ctmodule.explorers.web.WebView`),
-        for the current selection. Subclasses return their module's ``*_web(self)``."""
+        for the current selection, every string in ``lang``. Subclasses return their module's
+        ``*_web(self, lang)``."""
         raise NotImplementedError
 
     # to be overridden
@@ -106,9 +110,24 @@ class Explorer:
         return live_html
 
     def _static(self, live_html: str) -> str:
-        """The book's view: the explorer running in the page (see :mod:`ctmodule.explorers.web`)."""
-        self._web_view = self.web()
-        return self._web_view.html()
+        """The book's view: the explorer running in the page (see :mod:`ctmodule.explorers.web`),
+        once per language of the book (the notebook is executed once, for every edition; the page
+        shows the variant of its language, :func:`ctmodule.book.bilingual.variants_html`)."""
+        from ctmodule.data import DataError
+
+        self._web_views = {}
+        for lang in languages():
+            try:
+                self._web_views[lang] = self.web(lang)
+            except DataError as exc:
+                if lang == SOURCE_LANGUAGE:
+                    raise
+                # a table whose translation is missing: that edition shows the English view (the
+                # CSS falls back to the source variant) and the build log says which file and column
+                warnings.warn(f"{self.title}: no {lang!r} view: {exc}", stacklevel=2)
+        self._web_view = self._web_views[SOURCE_LANGUAGE]
+        return variants_html({lang: view.html() for lang, view in self._web_views.items()})
+
 
     def offers(self) -> list[str]:
         """What a reader can change in the interactive version: the controls' labels."""
@@ -137,11 +156,22 @@ class Explorer:
             caption += " Online, the reader can change: " + "; ".join(_md(o) for o in offers) + "."
         return "\n".join(out + [caption + "*"]) + "\n"
 
-    def fallback_html(self) -> str:
+    def fallback_body(self, lang: str) -> str:
+        """The default selection as plain HTML in ``lang`` (not the source language); subclasses
+        give their tables. The source language's is the live output area's (:meth:`static_body`)."""
+        raise NotImplementedError
+
+    def fallback_html(self, lang: str = SOURCE_LANGUAGE, body: str | None = None) -> str:
         """The default selection as plain HTML tables (no figure: the web view's image stands in),
-        for readers without JavaScript."""
-        body = re.sub(r"<svg\b.*?</svg>", "", self.static_body(self.output.value), flags=re.DOTALL)
-        return f'<div class="{STATIC_CLASS}">{body}<p class="ctmodule-static-note"><em>{STATIC_NOTE}</em></p></div>'
+        for readers without JavaScript, in ``lang`` (``body``: that HTML, where the caller has it)."""
+        if body is not None:
+            pass
+        elif lang == SOURCE_LANGUAGE:
+            body = re.sub(r"<svg\b.*?</svg>", "", self.static_body(self.output.value), flags=re.DOTALL)
+        else:
+            body = self.fallback_body(lang)
+        note = gettext(STATIC_NOTE, lang)
+        return f'<div class="{STATIC_CLASS}">{body}<p class="ctmodule-static-note"><em>{note}</em></p></div>'
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         bundle = dict(self.widget._repr_mimebundle_() or {})
@@ -152,3 +182,14 @@ class Explorer:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__}: {self.title}>"
+
+
+def variants_html(variants: dict[str, str]) -> str:
+    """One output in several languages, the markup of :func:`ctmodule.book.bilingual.variants_html`
+    (the explorers may not import the book part; a test checks the two agree): the page's CSS
+    shows the variant of its language, or the English one."""
+    parts = ['<div class="ctmodule-l10n">']
+    for lang, body in variants.items():
+        mark = " data-l10n-source" if lang == SOURCE_LANGUAGE else ""
+        parts.append(f'<div lang="{lang}"{mark}>{body}</div>')
+    return "".join(parts) + "</div>"

@@ -8,6 +8,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from ctmodule.explorers.base import Explorer, _esc, table_html
+from ctmodule.l10n import N_, SOURCE_LANGUAGE, translator
 
 #: Elements ticked when the explorer opens.
 DEFAULT_TICKED = ("violence_or_threat", "political_motive", "intimidate_population")
@@ -32,7 +33,7 @@ class DefinitionBuilder(Explorer):
     scenarios with a ``counts`` column), ``matched`` (ids of the scenarios that count).
     """
 
-    title = "Build your own definition"
+    title = N_("Build your own definition")
 
     def __init__(self, ticked: Iterable[str] | None = None):
         from ctmodule import data
@@ -79,9 +80,9 @@ class DefinitionBuilder(Explorer):
             box.observe(self.update, names="value")
         self.update()
 
-    def web(self):
+    def web(self, lang: str = SOURCE_LANGUAGE):
         """This explorer in the built book: see :func:`builder_web`."""
-        return builder_web(self)
+        return builder_web(self, lang)
 
     def render(self) -> str:
         self.ticked = [e for e in self.element_ids if self.controls[e].value]
@@ -140,23 +141,30 @@ def _vega_name(element_id: str) -> str:
     return "el_" + "".join(ch if ch.isalnum() else "_" for ch in element_id)
 
 
-def builder_web(builder: DefinitionBuilder):
-    """Build your definition in the page: one checkbox per element.
+def builder_web(builder: DefinitionBuilder, lang: str = SOURCE_LANGUAGE):
+    """Build your definition in the page, in ``lang``: one checkbox per element.
 
     The page computes, for each recorded definition, the weighted Jaccard similarity with your
     ticks exactly as :func:`ctmodule.analysis.definitions.similarity` does (elements a definition
     does not code are skipped; nothing on either side scores 1), and keeps the scenarios that have
-    every ticked element (the rule of :class:`DefinitionBuilder`).
+    every ticked element (the rule of :class:`DefinitionBuilder`). Elements, definitions and
+    scenarios are named from their ``_<lang>`` columns.
     """
     import altair as alt
 
     from ctmodule.explorers import web
 
     b = builder
-    params = {e: web.checkbox(_vega_name(e), b.labels.get(e, e), e in b.ticked) for e in b.element_ids}
+    tr = translator(lang)
+    labels = dict(zip(b.elements["element_id"].astype(str),
+                      web.data_labels(b.elements, "label", lang, "elements"), strict=True))
+    names = dict(zip(b.definitions["definition_id"].astype(str),
+                     web.data_labels(b.definitions, "name", lang, "definitions"), strict=True))
+    titles = web.data_labels(b.scenario_table, "title", lang, "scenarios")
+    params = {e: web.checkbox(_vega_name(e), labels.get(e, e), e in b.ticked) for e in b.element_ids}
     def_rows = []
     for d in b.numbers.index:
-        row = {"definition_id": str(d), "name": b.names.get(d, d)}
+        row = {"definition_id": str(d), "name": names.get(d, d)}
         for e in b.element_ids:
             v = float(b.numbers.at[d, e])
             row[_vega_name(e)] = v if v == v else None
@@ -166,58 +174,76 @@ def builder_web(builder: DefinitionBuilder):
     upper = " + ".join(f"(isValid(datum.{_vega_name(e)}) ? ({_vega_name(e)} ? 1 : datum.{_vega_name(e)}) : 0)"
                        for e in b.element_ids)
     coded = " + ".join(f"(isValid(datum.{_vega_name(e)}) ? 1 : 0)" for e in b.element_ids)
+    t_def, t_sim = tr(N_("definition")), tr(N_("similarity"))
     closest = (
         alt.Chart(alt.Data(values=def_rows), name="closest", width=300, height=alt.Step(20))
         .mark_bar(color="#1b6ca8")
         .encode(
-            x=alt.X("similarity:Q", title="Similarity with your definition (weighted Jaccard)",
+            x=alt.X("similarity:Q", title=tr(N_("Similarity with your definition (weighted Jaccard)")),
                     scale=alt.Scale(domain=[0, 1])),
             y=alt.Y("name:N", title=None, sort=alt.EncodingSortField("similarity", order="descending"),
                     axis=alt.Axis(labelLimit=320)),
-            tooltip=["name:N", alt.Tooltip("similarity:Q", format=".2f")],
+            tooltip=[alt.Tooltip("name:N", title=t_def), alt.Tooltip("similarity:Q", format=".2f", title=t_sim)],
         )
         .transform_calculate(lower=lower, upper=upper, coded=coded)
         .transform_calculate(similarity="datum.coded === 0 ? null : (datum.upper === 0 ? 1 : "
                                         "round(1000 * datum.lower / datum.upper) / 1000)")
     )
     sc_rows = []
-    for r in b.scenario_table.to_dict("records"):
-        row = {"scenario_id": str(r["scenario_id"]), "title": str(r["title"])}
+    for title, r in zip(titles, b.scenario_table.to_dict("records"), strict=True):
+        row = {"scenario_id": str(r["scenario_id"]), "title": title}
         for e in b.element_ids:
             row[_vega_name(e)] = str(r.get(e, "")).strip().lower() == "yes"
         sc_rows.append(row)
     counts = " && ".join(f"(!{_vega_name(e)} || datum.{_vega_name(e)})" for e in b.element_ids)
+    heading = tr(N_("Scenarios that count as terrorism under your definition"))
     scenarios = (
         alt.Chart(alt.Data(values=sc_rows), name="scenarios", width=300, height=alt.Step(20))
         .mark_text(align="left", x=0)
         .encode(y=alt.Y("title:N", title=None, axis=None), text="title:N")
         .transform_filter(counts)
-        .properties(title="Scenarios that count as terrorism under your definition")
+        .properties(title=heading)
     )
     chart = alt.vconcat(closest, scenarios).add_params(*params.values()).properties(
-        description=("Bar chart of the similarity of each recorded definition with the elements you ticked, "
-                     "and the list of hypothetical scenarios that have every ticked element."))
+        description=tr(N_("Bar chart of the similarity of each recorded definition with the elements you "
+                          "ticked, and the list of hypothetical scenarios that have every ticked element.")))
     n = len(sc_rows)
     spec = web.meta(
         chart,
         tables=[
-            {"view": "closest", "caption": "Recorded definitions by similarity with yours",
-             "columns": [["name", "definition"], ["similarity", "similarity"]], "sort": ["similarity", "descending"]},
-            {"view": "scenarios", "caption": "Scenarios that count as terrorism under your definition",
-             "columns": [["scenario_id", "scenario"], ["title", "title"]]},
+            {"view": "closest", "caption": tr(N_("Recorded definitions by similarity with yours")),
+             "columns": [["name", t_def], ["similarity", t_sim]], "sort": ["similarity", "descending"]},
+            {"view": "scenarios", "caption": heading,
+             "columns": [["scenario_id", tr(N_("scenario"))], ["title", tr(N_("title"))]]},
         ],
         summary=[
-            {"view": "scenarios", "template": f"{{count}} of {n} hypothetical scenarios count as terrorism "
-                                              "under your definition (a scenario counts when it has every "
-                                              "element you ticked)."},
-            {"view": "closest", "template": "The closest recorded definition: {first:name} "
-                                            "(similarity {first:similarity:2}).", "sort": ["similarity", "descending"]},
+            # {count} and {first:...} are the page's placeholders: only {total} is filled here
+            {"view": "scenarios", "template": tr(N_("{count} of {total} hypothetical scenarios count as "
+                                                    "terrorism under your definition (a scenario counts when it "
+                                                    "has every element you ticked).")).replace("{total}", str(n))},
+            {"view": "closest", "template": tr(N_("The closest recorded definition: {first:name} "
+                                                  "(similarity {first:similarity:2}).")),
+             "sort": ["similarity", "descending"]},
         ],
     )
+    fallback = None
+    if lang != SOURCE_LANGUAGE:
+        ticked = ", ".join(labels[e] for e in b.ticked) or tr(N_("nothing (every scenario counts)"))
+        top = b.result.head(5)
+        frame = pd.DataFrame({t_def: [names.get(d, d) for d in top["definition_id"]],
+                              t_sim: list(top["similarity"])})
+        kept = [t for t, ok in zip(titles, b.scenarios["counts"], strict=True) if ok]
+        requires = tr(N_("Your definition requires:"))
+        body = (f"<p><strong>{_esc(requires)}</strong> {_esc(ticked)}.</p>"
+                + table_html(frame, caption=tr(N_("The five closest recorded definitions (weighted Jaccard "
+                                                  "similarity)")))
+                + f"<p>{_esc(spec['usermeta']['ctmodule']['summary'][0]['template'].replace('{count}', str(len(kept))))}</p>"
+                + f"<ul>{''.join(f'<li>{_esc(t)}</li>' for t in kept)}</ul>")
+        fallback = b.fallback_html(lang, body)
     return web.WebView(
-        name="builder", title=b.title, spec=spec, chart=chart,
-        description=("Tick the elements your definition requires: the bars rank the recorded definitions by "
-                     "their similarity with yours, and the list below gives the hypothetical scenarios your "
-                     "definition classifies as terrorism."),
-        fallback_html=b.fallback_html(),
+        name="builder", title=tr(b.title), spec=spec, chart=chart, lang=lang,
+        description=tr(N_("Tick the elements your definition requires: the bars rank the recorded definitions "
+                          "by their similarity with yours, and the list below gives the hypothetical scenarios "
+                          "your definition classifies as terrorism.")),
+        fallback_html=fallback or b.fallback_html(),
     )

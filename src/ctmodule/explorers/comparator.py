@@ -8,6 +8,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from ctmodule.explorers.base import _STYLE, _WIDE, Explorer, _close, _esc, svg_html, table_html
+from ctmodule.l10n import N_, SOURCE_LANGUAGE, translator
 
 #: Definitions compared when the chapter gives none: the UN Security Council text and Kazakhstan's law.
 DEFAULT_COMPARISON = ("unsc_1566", "kz_416_i_art1_5")
@@ -40,7 +41,7 @@ class DefinitionComparator(Explorer):
     and ``differ`` (element labels).
     """
 
-    title = "Definition comparator"
+    title = N_("Definition comparator")
 
     def __init__(self, definitions: Iterable[str] | None = None, *, method: str = "jaccard"):
         from ctmodule import data
@@ -88,9 +89,45 @@ class DefinitionComparator(Explorer):
     def _short(self, definition_id: str) -> str:
         return self.names[definition_id].split(",")[0]
 
-    def web(self):
+    def web(self, lang: str = SOURCE_LANGUAGE):
         """This explorer in the built book: see :func:`comparator_web`."""
-        return comparator_web(self)
+        return comparator_web(self, lang)
+
+    def names_in(self, lang: str) -> dict[str, str]:
+        """The definitions' names in ``lang`` (``name_<lang>`` of ``definitions.csv``)."""
+        from ctmodule.explorers.web import data_labels
+
+        ids = list(self.definitions["definition_id"].astype(str))
+        return dict(zip(ids, data_labels(self.definitions, "name", lang, "definitions"), strict=True))
+
+    def labels_in(self, lang: str) -> dict[str, str]:
+        """The elements' labels in ``lang`` (``label_<lang>`` of ``elements.csv``)."""
+        from ctmodule.explorers.web import data_labels
+
+        ids = list(self.elements["element_id"].astype(str))
+        return dict(zip(ids, data_labels(self.elements, "label", lang, "elements"), strict=True))
+
+    def fallback_body(self, lang: str) -> str:
+        """The default pair in ``lang``: its similarity, and each element's coding in both."""
+        from ctmodule.explorers.web import value_label
+
+        tr = translator(lang)
+        names, labels = self.names_in(lang), self.labels_in(lang)
+        chosen = (self.selected + self.selected)[:2]
+        short = [names[d].split(",")[0] for d in chosen]
+        method = self.controls["method"].value
+        what = tr(N_("weighted Jaccard")) if method == "jaccard" else tr(N_("agreement"))
+        value = self._defs.similarity(self.numbers, chosen[0], chosen[1], method=method)
+        shown = f"{value:.2f}" if value == value else tr(N_("not defined (no element coded for both)"))
+        head = tr(N_("Similarity ({what}) of {a} and {b}: {value}")).format(what=what, a=short[0], b=short[1],
+                                                                              value=shown)
+        rows = [{tr(N_("element")): labels.get(e, e),
+                 **{s: value_label("coding", self.words.at[d, e] or "(not coded)", lang)
+                    for s, d in zip(short, chosen, strict=True)}}
+                for e in self.words.columns]
+        return (f"<p><strong>{_esc(head)}</strong></p>"
+                + table_html(pd.DataFrame(rows), caption=tr(N_("Element by element, for the two chosen "
+                                                                "definitions"))))
 
     def render(self) -> str:
         self.selected = list(self.controls["definitions"].value)
@@ -167,8 +204,8 @@ def definition_comparator(definitions: Iterable[str] | None = None, *, method: s
     return DefinitionComparator(definitions, method=method)
 
 
-def comparator_web(comparator: DefinitionComparator):
-    """The comparator in the page: two selects and a radio choose the pair and the score.
+def comparator_web(comparator: DefinitionComparator, lang: str = SOURCE_LANGUAGE):
+    """The comparator in the page, in ``lang``: two selects and a radio choose the pair and the score.
 
     Every ordered pair's similarity is computed here with
     :func:`ctmodule.analysis.definitions.similarity` (both methods); the page only looks the
@@ -179,33 +216,41 @@ def comparator_web(comparator: DefinitionComparator):
     from ctmodule.explorers import web
 
     c = comparator
+    tr = translator(lang)
     ids = list(c.numbers.index)
+    names = c.names_in(lang)
+    labels = c.labels_in(lang)
+
+    def short(d):
+        return names[d].split(",")[0]
+
     default = (c.selected + c.selected)[:2] if c.selected else ids[:2]
+    methods = {"jaccard": tr(N_("weighted Jaccard")), "agreement": tr(N_("agreement"))}
     rows = []
-    for method, what in (("jaccard", "weighted Jaccard"), ("agreement", "agreement")):
+    for method, what in methods.items():
         matrix = c._defs.similarity_matrix(c.numbers, method=method)
         for a in ids:
             for b in ids:
                 value = float(matrix.at[a, b])
                 ok = value == value
+                shown = f"{value:.2f}" if ok else tr(N_("not defined (no element coded for both)"))
                 rows.append({
                     "a": a, "b": b, "method": method,
                     "similarity": round(value, 4) if ok else None,
-                    "text": (f"Similarity ({what}) of {c._short(a)} and {c._short(b)}: "
-                             + (f"{value:.2f}" if ok else "not defined (no element coded for both)")),
+                    "text": tr(N_("Similarity ({what}) of {a} and {b}: {value}")).format(
+                        what=what, a=short(a), b=short(b), value=shown),
                 })
     pairs = alt.Data(values=rows)
     order = list(c.words.columns)
+    coding = {k: web.value_label("coding", k, lang) for k in web.CODING_COLOURS}
     grid_rows = [
-        {"definition_id": d, "definition": c._short(d), "element": c.labels.get(e, e),
-         "order": i, "coding": c.words.at[d, e] or "(not coded)"}
+        {"definition_id": d, "definition": short(d), "element": labels.get(e, e),
+         "order": i, "coding": coding[c.words.at[d, e] or "(not coded)"]}
         for d in ids for i, e in enumerate(order)
     ]
-    names = [c.names[i] for i in ids]
-    p_a = web.select("def_a", "First definition", ids, names, default[0])
-    p_b = web.select("def_b", "Second definition", ids, names, default[1])
-    p_m = web.radio("method", "Similarity score", ["jaccard", "agreement"],
-                    ["weighted Jaccard", "agreement"],
+    p_a = web.select("def_a", tr(N_("First definition")), ids, [names[i] for i in ids], default[0])
+    p_b = web.select("def_b", tr(N_("Second definition")), ids, [names[i] for i in ids], default[1])
+    p_m = web.radio("method", tr(N_("Similarity score")), list(methods), list(methods.values()),
                     c.controls["method"].value)
     score = (
         alt.Chart(pairs, name="score", height=24, width=260)
@@ -214,6 +259,7 @@ def comparator_web(comparator: DefinitionComparator):
         .transform_filter("datum.a === def_a && datum.b === def_b && datum.method === method")
     )
     colours = web.CODING_COLOURS
+    t_def, t_el, t_coded = tr(N_("definition")), tr(N_("element")), tr(N_("coded"))
     grid = (
         alt.Chart(alt.Data(values=grid_rows), name="grid", width=260)
         .mark_rect(stroke="#555555", strokeWidth=0.5)
@@ -221,26 +267,28 @@ def comparator_web(comparator: DefinitionComparator):
             x=alt.X("definition:N", title=None, sort=alt.EncodingSortField("definition_id"),
                     axis=alt.Axis(orient="top", labelAngle=0, labelLimit=130)),
             y=alt.Y("element:N", title=None, sort=alt.EncodingSortField("order"), axis=alt.Axis(labelLimit=250)),
-            color=alt.Color("coding:N", title="Coded",
-                            scale=alt.Scale(domain=list(colours), range=list(colours.values()))),
-            tooltip=["definition:N", "element:N", "coding:N"],
+            color=alt.Color("coding:N", title=tr(N_("Coded")),
+                            scale=alt.Scale(domain=[coding[k] for k in colours], range=list(colours.values()))),
+            tooltip=[alt.Tooltip("definition:N", title=t_def), alt.Tooltip("element:N", title=t_el),
+                     alt.Tooltip("coding:N", title=t_coded)],
         )
         .transform_filter("datum.definition_id === def_a || datum.definition_id === def_b")
     )
     chart = alt.vconcat(score, grid).add_params(p_a, p_b, p_m).properties(
-        description=(f"Similarity score of two chosen definitions, and a grid of the {len(order)} "
-                     "elements (rows) of each, coloured yes, partial, no or not coded."))
+        description=tr(N_("Similarity score of two chosen definitions, and a grid of the {count} elements (rows) "
+                          "of each, coloured yes, partial, no or not coded.")).format(count=len(order)))
     spec = web.meta(
         chart,
-        tables=[{"view": "grid", "caption": "Element by element, for the two chosen definitions",
-                 "columns": [["element", "element"], ["definition", "definition"], ["coding", "coded"]]}],
+        tables=[{"view": "grid", "caption": tr(N_("Element by element, for the two chosen definitions")),
+                 "columns": [["element", t_el], ["definition", t_def], ["coding", t_coded]]}],
         summary=[{"view": "score", "template": "{first:text}."}],
     )
     return web.WebView(
-        name="comparator", title=c.title, spec=spec, chart=chart,
-        description=("Choose two definitions and a score (weighted Jaccard ignores elements both lack; "
-                     "agreement counts them): the sentence gives their similarity as the module computes it, "
-                     "and the grid shows which of the elements each definition contains (yes, partial or no)."),
-        fallback_html=c.fallback_html(),
+        name="comparator", title=tr(c.title), spec=spec, chart=chart, lang=lang,
+        description=tr(N_("Choose two definitions and a score (weighted Jaccard ignores elements both lack; "
+                          "agreement counts them): the sentence gives their similarity as the module computes "
+                          "it, and the grid shows which of the elements each definition contains (yes, partial "
+                          "or no).")),
+        fallback_html=c.fallback_html(lang),
         image=True,
     )

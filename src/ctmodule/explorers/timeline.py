@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import ipywidgets as widgets
+import pandas as pd
 
 from ctmodule.explorers.base import _STYLE, Explorer, _close, _esc, svg_html, table_html
+from ctmodule.l10n import N_, SOURCE_LANGUAGE, translator
 
 
 class TimelineExplorer(Explorer):
@@ -18,7 +20,7 @@ class TimelineExplorer(Explorer):
     date, category, title, actor), ``counts`` (events per category).
     """
 
-    title = "Timeline explorer"
+    title = N_("Timeline explorer")
 
     def __init__(self, categories: Iterable[str] | None = None, years: tuple[int, int] | None = None):
         from ctmodule import data
@@ -39,9 +41,9 @@ class TimelineExplorer(Explorer):
         }
         super().__init__()
 
-    def web(self):
+    def web(self, lang: str = SOURCE_LANGUAGE):
         """This explorer in the built book: see :func:`timeline_web`."""
-        return timeline_web(self)
+        return timeline_web(self, lang)
 
     def render(self) -> str:
         cats = list(self.controls["categories"].value)
@@ -70,55 +72,67 @@ def timeline_explorer(categories: Iterable[str] | None = None, years: tuple[int,
     return TimelineExplorer(categories, years)
 
 
-def timeline_web(explorer: TimelineExplorer):
-    """The timeline in the page: a category select and two year sliders.
+def timeline_web(explorer: TimelineExplorer, lang: str = SOURCE_LANGUAGE):
+    """The timeline in the page, in ``lang``: a category select and two year sliders.
 
     Each event carries its first and last possible year (:func:`ctmodule.analysis.timeline.add_periods`);
     an event is kept when that period overlaps the chosen years, the rule of
-    :func:`ctmodule.analysis.timeline.filter_events`.
+    :func:`ctmodule.analysis.timeline.filter_events`. Titles and actors are ``title_<lang>`` and
+    ``actor_<lang>`` of ``events.csv``; the categories come from the catalog.
     """
     import altair as alt
 
     from ctmodule.explorers import web
 
+    tr = translator(lang)
     ev = explorer._tl.add_periods(explorer.events)
+    titles = web.data_labels(ev, "title", lang, "events")
+    actors = web.data_labels(ev, "actor", lang, "events")
     rows = [
-        {"date": str(r.date), "category": str(r.category), "title": str(r.title), "actor": str(r.actor),
-         "start_year": int(r.start.year), "end_year": int(r.end.year),
+        {"date": str(r.date), "category": web.value_label("category", r.category, lang), "title": title,
+         "actor": actor, "start_year": int(r.start.year), "end_year": int(r.end.year),
          "start": r.start.strftime("%Y-%m-%d")}
-        for r in ev.itertuples()
+        for title, actor, r in zip(titles, actors, ev.itertuples(), strict=True)
     ]
-    cats = list(explorer.controls["categories"].options)
+    cats = [web.value_label("category", c, lang) for c in explorer.controls["categories"].options]
     first, last = explorer.controls["years"].min, explorer.controls["years"].max
     lo, hi = explorer.controls["years"].value
-    p_cat = web.select("category", "Category", [None, *cats], ["all categories", *cats])
-    p_from = web.slider("year_from", "From the year", first, last, lo)
-    p_to = web.slider("year_to", "to the year", first, last, hi)
+    p_cat = web.select("category", tr(N_("Category")), [None, *cats], [tr(N_("all categories")), *cats])
+    p_from = web.slider("year_from", tr(N_("From the year")), first, last, lo)
+    p_to = web.slider("year_to", tr(N_("to the year")), first, last, hi)
+    columns = [["date", tr(N_("date"))], ["category", tr(N_("category"))], ["title", tr(N_("event"))],
+               ["actor", tr(N_("actor"))]]
     events = (
         alt.Chart(alt.Data(values=rows), name="events", width=560, height=alt.Step(26))
         .mark_point(filled=True, size=70)
         .encode(
-            x=alt.X("start:T", title="Date (start of the period the source gives)",
+            x=alt.X("start:T", title=tr(N_("Date (start of the period the source gives)")),
                     scale=alt.Scale(domain=[f"{first}-01-01", f"{last}-12-31"])),
             y=alt.Y("category:N", title=None, sort=cats, scale=alt.Scale(domain=cats)),
             color=alt.Color("category:N", legend=None, scale=alt.Scale(domain=cats, scheme="dark2")),
-            tooltip=["date:N", "category:N", "title:N", "actor:N"],
+            tooltip=[alt.Tooltip(f"{f}:N", title=t) for f, t in columns],
         )
         .transform_filter("(category === null || datum.category === category) && "
                           "datum.end_year >= year_from && datum.start_year <= year_to")
     )
     chart = events.add_params(p_cat, p_from, p_to).properties(
-        description="Timeline of the events kept, one row per category, each dot an event at its date.")
+        description=tr(N_("Timeline of the events kept, one row per category, each dot an event at its date.")))
     spec = web.meta(
         chart,
-        tables=[{"view": "events", "caption": "The events kept",
-                 "columns": [["date", "date"], ["category", "category"], ["title", "event"], ["actor", "actor"]],
+        tables=[{"view": "events", "caption": tr(N_("The events kept")), "columns": columns,
                  "sort": ["start", "ascending"]}],
-        summary=[{"view": "events", "template": "{count} events match the selection."}],
+        summary=[{"view": "events", "template": tr(N_("{count} events match the selection."))}],
     )
+    fallback = None
+    if lang != SOURCE_LANGUAGE:
+        chosen = {web.value_label("category", c, lang) for c in explorer.controls["categories"].value}
+        kept = [r for r in rows if r["category"] in chosen and r["end_year"] >= lo and r["start_year"] <= hi]
+        frame = pd.DataFrame(sorted(kept, key=lambda r: r["start"]), columns=[c for c, _ in columns] + ["start"])
+        frame = frame[[c for c, _ in columns]].rename(columns=dict(columns))
+        fallback = explorer.fallback_html(lang, table_html(frame, caption=tr(N_("The events kept"))))
     return web.WebView(
-        name="timeline", title=explorer.title, spec=spec, chart=chart,
-        description=("Choose a category and a period: each dot is an event of the module's timeline, placed at "
-                     "its date (an event known only to the year sits at 1 January)."),
-        fallback_html=explorer.fallback_html(),
+        name="timeline", title=tr(explorer.title), spec=spec, chart=chart, lang=lang,
+        description=tr(N_("Choose a category and a period: each dot is an event of the module's timeline, "
+                          "placed at its date (an event known only to the year sits at 1 January).")),
+        fallback_html=fallback or explorer.fallback_html(),
     )

@@ -39,6 +39,8 @@ import html
 import json
 from dataclasses import dataclass, field
 
+from ctmodule.l10n import N_, SOURCE_LANGUAGE, check_language, gettext
+
 EXPLORER_CLASS = "ctmodule-explorer"
 IMAGE_CLASS = "ctmodule-explorer-image"
 #: Marks the fallback image whose file the book build renders (see :func:`render_image`).
@@ -47,6 +49,49 @@ IMAGE_MARK = 'data-ctmodule-image="default-view"'
 VEGA_LITE_MAJOR_MINOR = "6.4"
 #: The palette of the codings (yes, partial, no, not coded), shared by the charts.
 CODING_COLOURS = {"yes": "#1b6ca8", "partial": "#8fb8de", "no": "#f0f0f0", "(not coded)": "#bdbdbd"}
+
+
+#: The data's controlled values (the schema's enums, and the categories the package derives), as
+#: the explorers show them; each translated through the code catalog. ``tests/test_web_explorers``
+#: checks that they cover the enums of ``data/datapackage.json``.
+VALUE_LABELS = {
+    "coding": {"yes": N_("yes"), "partial": N_("partial"), "no": N_("no"), "(not coded)": N_("(not coded)")},
+    "scope": {"universal": N_("universal"), "regional": N_("regional"), "national": N_("national")},
+    "domain": {
+        "civil_aviation": N_("civil aviation"),
+        "protected_persons_hostages": N_("protected persons and hostages"),
+        "nuclear": N_("nuclear"),
+        "maritime": N_("maritime"),
+        "explosives": N_("explosives"),
+        "terrorist_bombings": N_("terrorist bombings"),
+        "terrorism_financing": N_("terrorism financing"),
+        "comprehensive": N_("comprehensive"),
+    },
+    "kz_category": {"party": N_("party"), "signed only": N_("signed only"), "not a party": N_("not a party"),
+                    "unknown": N_("unknown")},
+    "category": {"law": N_("law"), "diplomacy": N_("diplomacy"), "incident": N_("incident"),
+                 "prosecution": N_("prosecution"), "information_control": N_("information control"),
+                 "treaty": N_("treaty")},
+    "subject_type": {"person": N_("person"), "organisation": N_("organisation"), "measure": N_("measure")},
+}
+
+
+def value_label(kind: str, value, lang: str = SOURCE_LANGUAGE) -> str:
+    """A controlled value of the data (``VALUE_LABELS[kind]``) as the explorers show it in ``lang``;
+    a value the table does not know is an error (a new enum value needs its label)."""
+    labels = VALUE_LABELS[kind]
+    key = str(value)
+    if key not in labels:
+        raise KeyError(f"no label for the {kind} value {key!r}: add it to ctmodule.explorers.web.VALUE_LABELS")
+    return gettext(labels[key], lang)
+
+
+def data_labels(frame, column: str, lang: str, table: str) -> list[str]:
+    """A label column of the data in ``lang`` (``<column>_<lang>``, :func:`ctmodule.data.label_column`:
+    a missing translation is an error naming file, line and column), as strings."""
+    from ctmodule.data import label_column
+
+    return [str(v) for v in label_column(frame, column, lang, table=table)]
 
 
 def _esc(text) -> str:
@@ -80,8 +125,19 @@ class WebView:
     form_data: dict = field(default_factory=dict)
     fallback_html: str = ""
     image: bool = True
+    #: The language of every string of the view (its ids carry it, so the variants of one output
+    #: in several languages can sit on one page).
+    lang: str = SOURCE_LANGUAGE
 
     def __post_init__(self):
+        check_language(self.lang)
+        strings = {key: gettext(text, self.lang) for key, text in SCRIPT_STRINGS.items()}
+        if self.kind == "vega" and isinstance(self.spec, dict):
+            self.spec.setdefault("usermeta", {}).setdefault("ctmodule", {})["strings"] = strings
+            self.spec["usermeta"]["ctmodule"]["lang"] = self.lang
+        elif self.kind == "form":
+            self.form_data = {**self.form_data, "strings": {**strings, **self.form_data.get("strings", {})},
+                              "lang": self.lang}
         if self.kind not in ("vega", "form"):
             raise ValueError(f"kind must be 'vega' or 'form', not {self.kind!r}")
         if self.kind == "vega" and not isinstance(self.spec, dict):
@@ -103,12 +159,12 @@ class WebView:
         if self.kind == "vega" and self.image:
             img = (f'<img class="{IMAGE_CLASS}" {IMAGE_MARK} '
                    f'alt="{html.escape(self.description, quote=True)}">')
-        return (f"<noscript><p><em>The interactive view needs JavaScript; this is its default view."
-                f"</em></p>{img}{self.fallback_html}</noscript>")
+        note = _esc(gettext(N_("The interactive view needs JavaScript; this is its default view."), self.lang))
+        return f"<noscript><p><em>{note}</em></p>{img}{self.fallback_html}</noscript>"
 
     def html(self) -> str:
         """The explorer as one HTML fragment for the page."""
-        ident = f"ctmodule-{self.name}"
+        ident = f"ctmodule-{self.name}-{self.lang}"
         if self.kind == "vega":
             payload = _json_for_script(self.spec)
             body = f'<div class="ctmodule-explorer-view" id="{ident}-view"></div>'
@@ -117,7 +173,7 @@ class WebView:
             body = f'<div class="ctmodule-explorer-view" id="{ident}-view">{self.form_html}</div>'
         return (
             f'<section class="{EXPLORER_CLASS}" data-explorer="{_esc(self.name)}" data-kind="{self.kind}" '
-            f'aria-labelledby="{ident}-title">'
+            f'lang="{self.lang}" aria-labelledby="{ident}-title">'
             f'<p class="ctmodule-explorer-title" id="{ident}-title"><strong>{_esc(self.title)}</strong></p>'
             f'<p class="ctmodule-explorer-description">{_esc(self.description)}</p>'
             f"{body}"
@@ -127,6 +183,24 @@ class WebView:
             f"{self._noscript()}"
             "</section>"
         )
+
+
+#: The strings the page script writes itself (filled in the view's language, in its JSON).
+SCRIPT_STRINGS = {
+    "not_defined": N_("not defined"),
+    "none": N_("none"),
+    "show_table": N_("Show the data as a table: {caption} ({count} rows)"),
+    "choose_all": N_("Choose an answer for each of the four fields, then press Check."),
+    "agrees": N_("{field}: agrees."),
+    "no_answer": N_("{field}: no answer."),
+    "no_answer_text": N_("The module codes \u201c{module}\u201d: {help}."),
+    "differs": N_("{field}: differs."),
+    "differs_text": N_("You chose \u201c{chosen}\u201d; the module codes \u201c{module}\u201d. This field asks "
+                       "for {help}; ask whether your choice fits that role in this case, and whether the "
+                       "sources below support it. A different reading can be defended, but it needs evidence."),
+    "note": N_("Note on the coding: {note}"),
+    "agree_count": N_("{agree} of {total} fields agree with the module's coding."),
+}
 
 
 def render_image(spec: dict, fmt: str = "svg") -> str | bytes:

@@ -17,8 +17,16 @@
     return JSON.parse(root.querySelector("script.ctmodule-explorer-data").textContent);
   }
 
+  // The strings this script writes, in the explorer's language (the package writes them in its JSON).
+  var S = {};
+  function say(key, values) {
+    return String(S[key] || key).replace(/\{([a-z_]+)\}/g, function (all, k) {
+      return values && values[k] !== undefined ? String(values[k]) : all;
+    });
+  }
+
   function fmt(value, digits) {
-    if (value === null || value === undefined || (typeof value === "number" && isNaN(value))) { return "not defined"; }
+    if (value === null || value === undefined || (typeof value === "number" && isNaN(value))) { return say("not_defined"); }
     if (typeof value === "number" && digits !== undefined) { return value.toFixed(digits); }
     return String(value);
   }
@@ -43,9 +51,9 @@
       function (_, op, field, digits) {
         var d = digits === undefined ? undefined : Number(digits);
         if (op === "count") { return String(rows.length); }
-        if (op === "first") { return rows.length ? fmt(rows[0][field], d) : "none"; }
+        if (op === "first") { return rows.length ? fmt(rows[0][field], d) : say("none"); }
         if (op === "sum") { return fmt(rows.reduce(function (s, r) { return s + (Number(r[field]) || 0); }, 0), d); }
-        return rows.length ? rows.map(function (r) { return fmt(r[field]); }).join("; ") : "none";
+        return rows.length ? rows.map(function (r) { return fmt(r[field]); }).join("; ") : say("none");
       });
   }
 
@@ -62,7 +70,7 @@
 
   function renderTable(holder, caption, columns, rows) {
     var details = el("details", {"class": "ctmodule-explorer-table"});
-    details.appendChild(el("summary", {}, "Show the data as a table: " + caption + " (" + rows.length + " rows)"));
+    details.appendChild(el("summary", {}, say("show_table", {caption: caption, count: rows.length})));
     var table = el("table", {"class": "ctmodule-table"});
     table.appendChild(el("caption", {}, caption));
     var head = el("tr");
@@ -84,10 +92,13 @@
   function setupChart(root) {
     var spec = readData(root);
     var meta = (spec.usermeta && spec.usermeta.ctmodule) || {tables: [], summary: []};
+    var strings = meta.strings || {};
     var target = root.querySelector(".ctmodule-explorer-view");
     var summary = root.querySelector(".ctmodule-explorer-summary");
     var tables = root.querySelector(".ctmodule-explorer-tables");
     var opts = {actions: false, renderer: "svg", mode: "vega-lite"};
+    if (meta.formatLocale) { opts.formatLocale = meta.formatLocale; }
+    if (meta.timeFormatLocale) { opts.timeFormatLocale = meta.timeFormatLocale; }
     return vegaEmbed(target, spec, opts).then(function (result) {
       var view = result.view;
       function rowsOf(name) {
@@ -95,6 +106,7 @@
         return data ? view.data(data).map(function (r) { return Object.assign({}, r); }) : [];
       }
       function refresh() {
+        S = strings;
         summary.textContent = meta.summary.map(function (s) {
           return fill(s.template, sorted(rowsOf(s.view), s.sort));
         }).join(" ");
@@ -116,6 +128,8 @@
 
   function setupCoder(root) {
     var data = readData(root);
+    var strings = data.strings || {};
+    S = strings;
     var form = root.querySelector("form");
     var caseSel = form.querySelector("select[name=case]");
     var caseBox = form.querySelector(".ctmodule-coder-case");
@@ -125,9 +139,11 @@
       caseBox.innerHTML = data.cases[caseSel.value].case_html;  // HTML escaped by the package
       data.fields.forEach(function (f) { form.querySelector("select[name=" + f.field + "]").value = ""; });
       result.textContent = "";
-      summary.textContent = "Choose an answer for each of the four fields, then press Check.";
+      S = strings;
+      summary.textContent = say("choose_all");
     }
     function check() {
+      S = strings;
       var c = data.cases[caseSel.value];
       var list = el("ul");
       var agree = 0;
@@ -138,17 +154,14 @@
         var chosen = value === "" ? null : data.options[f.field][Number(value)];
         if (chosen !== null && coded.agree.indexOf(Number(value)) >= 0) {
           agree += 1;
-          li.appendChild(el("strong", {}, f.label + ": agrees. "));
+          li.appendChild(el("strong", {}, say("agrees", {field: f.label}) + " "));
           li.appendChild(document.createTextNode(coded.module));
         } else if (chosen === null) {
-          li.appendChild(el("strong", {}, f.label + ": no answer. "));
-          li.appendChild(document.createTextNode("The module codes \u201c" + coded.module + "\u201d: " + f.help + "."));
+          li.appendChild(el("strong", {}, say("no_answer", {field: f.label}) + " "));
+          li.appendChild(document.createTextNode(say("no_answer_text", {module: coded.module, help: f.help})));
         } else {
-          li.appendChild(el("strong", {}, f.label + ": differs. "));
-          li.appendChild(document.createTextNode("You chose \u201c" + chosen + "\u201d; the module codes \u201c" +
-            coded.module + "\u201d. This field asks for " + f.help + "; ask whether your choice fits that role " +
-            "in this case, and whether the sources below support it. A different reading can be defended, " +
-            "but it needs evidence."));
+          li.appendChild(el("strong", {}, say("differs", {field: f.label}) + " "));
+          li.appendChild(document.createTextNode(say("differs_text", {chosen: chosen, module: coded.module, help: f.help})));
         }
         list.appendChild(li);
       });
@@ -157,8 +170,8 @@
       var card = el("div");
       card.innerHTML = c.card_html;  // HTML escaped by the package
       result.appendChild(card);
-      if (c.note) { result.appendChild(el("p", {}, "Note on the coding: " + c.note)); }
-      summary.textContent = agree + " of " + data.fields.length + " fields agree with the module's coding.";
+      if (c.note) { result.appendChild(el("p", {}, say("note", {note: c.note}))); }
+      summary.textContent = say("agree_count", {agree: agree, total: data.fields.length});
     }
     caseSel.addEventListener("change", showCase);
     form.addEventListener("submit", function (ev) { ev.preventDefault(); check(); });
@@ -168,6 +181,11 @@
 
   function start() {
     Array.prototype.forEach.call(document.querySelectorAll("section.ctmodule-explorer"), function (root) {
+      // An output carries one variant per language (ctmodule.book.bilingual); the page shows the
+      // one of its language and hides the others (display: none), which are not set up: the
+      // reader never sees them, and their controls would only repeat the visible ones.
+      var variant = root.parentElement && root.parentElement.closest(".ctmodule-l10n > [lang]");
+      if (variant && window.getComputedStyle(variant).display === "none") { return; }
       try {
         if (root.getAttribute("data-kind") === "form") { setupCoder(root); }
         else if (window.vegaEmbed) { setupChart(root).catch(function (e) { console.error(e); }); }
