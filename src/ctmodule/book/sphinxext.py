@@ -47,7 +47,6 @@ def _glossary(root: Path, env) -> str:
     # an edition in another language: the entries in the order of the terms it shows (the page's
     # catalog translates each English term)
     from ctmodule.book.i18n import translations
-
     from ctmodule.book.prose import known_names
 
     catalog = root / "locales" / lang / "LC_MESSAGES" / "appendix" / "glossary.po"
