@@ -252,10 +252,12 @@ def test_the_glossary_of_another_edition_is_grouped_by_its_own_letters(tmp_path)
         '- en: Audience\n  term: "Аудитория"\n  definition: "Два."\n', encoding="utf-8")
     english = render_markdown(tmp_path)
     assert [line for line in english.splitlines() if line.startswith("## ")] == ["## A", "## S", "## Z"]
-    russian = render_markdown(tmp_path, "ru")
-    # ordered by the Russian terms; the English terms stay (the page's catalog translates them);
-    # an entry without a translation keeps its English initial
-    assert [line for line in russian.splitlines() if line.startswith("## ")] == ["## Z", "## А", "## С"]
+    russian = render_markdown(tmp_path, lang="ru",
+                              translations={"Securitisation": "Секьюритизация", "Audience": "Аудитория"})
+    # ordered by the Russian terms (the page's catalog's translations); the English terms stay (the
+    # catalog translates them); an entry without a translation is filed by its English spelling,
+    # after the Cyrillic letters
+    assert [line for line in russian.splitlines() if line.startswith("## ")] == ["## А", "## С", "## Z"]
     assert russian.index("Audience") < russian.index("Securitisation")
 
 
@@ -264,6 +266,6 @@ def test_an_english_spelling_alias_kept_as_is_is_left_out_of_another_edition(tmp
 
     (tmp_path / "01.yml").write_text(
         "- term: Securitisation\n  aliases: [securitization, securitize]\n  definition: One.\n", encoding="utf-8")
-    russian = render_markdown(tmp_path, "ru", kept_english={"securitization"})
+    russian = render_markdown(tmp_path, lang="ru", kept_english={"securitization"})
     assert "securitization" not in russian and "securitize" in russian
     assert "securitization" in render_markdown(tmp_path, kept_english={"securitization"})  # English: all
