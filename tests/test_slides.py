@@ -425,7 +425,7 @@ def test_index_markdown_in_another_edition_takes_titles_from_the_catalogs(tmp_pa
         encoding="utf-8")
     (folder / f"{second}.po").unlink(missing_ok=True)  # no catalog: the title stays English, marked so
     text = slides.index_markdown(root, up="../..", lang="ru")
-    assert f'<a href="../../slides/{first}.html" hreflang="en"><span>Глава по-русски</span></a>' in text
+    assert f'<a href="../../slides/{first}.html">Глава по-русски</a>' in text
     second_title = slides.read_outline(root / "chapters" / f"{second}.ipynb").title
     assert f'<span lang="en">{second_title}</span>'.replace("'", "&#x27;") in text
 

@@ -898,7 +898,10 @@ def index_markdown(root: str | Path, docnames=None, *, up: str = "..", lang: str
     lines = ['<ol class="ctmodule-slides">']
     for stem in stems:
         title = chapter_title(root, stem, lang)
-        lines.append(f'<li><a href="{up}/{SLIDES_DIR}/{stem}.html">{_esc(title)}</a></li>')
+        english = chapter_title(root, stem, SOURCE_LANGUAGE)
+        # a title the catalog lacks stays English, and says so (lang="en")
+        shown = _esc(title) if lang == SOURCE_LANGUAGE or title != english else f'<span lang="en">{_esc(title)}</span>'
+        lines.append(f'<li><a href="{up}/{SLIDES_DIR}/{stem}.html">{shown}</a></li>')
     lines.append("</ol>")
     return "\n".join(lines) + "\n"
 
