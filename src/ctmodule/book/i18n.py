@@ -734,6 +734,8 @@ def _localise_glue(app, config) -> None:
         from myst_nb.ext.glue.directives import PasteAnyDirective, PasteFigureDirective
     except ImportError:  # a build without MyST-NB has no glue to paste
         return
+    if "glue" not in app.registry.domains:  # MyST-NB is installed but not an extension of this build
+        return
     for name, base in (("figure", PasteFigureDirective), ("", PasteAnyDirective), ("any", PasteAnyDirective)):
         app.add_directive_to_domain("glue", name, localised_directive(base), override=True)
 
