@@ -489,6 +489,9 @@ def test_a_table_inside_a_directive_is_extracted_for_translation(tmp_path):
 
     (tmp_path / "conf.py").write_text(
         'extensions = ["myst_parser", "sphinx_design", "ctmodule.book.i18n"]\n'
+        # Sphinx's default ``source_suffix`` is one dict shared by every application in a process,
+        # and MyST-NB (loaded by other tests) writes ``.md: myst-nb`` into it: name the parser here.
+        'source_suffix = {".rst": "restructuredtext", ".md": "markdown"}\n'
         'myst_enable_extensions = ["colon_fence"]\ngettext_compact = False\n', encoding="utf-8")
     (tmp_path / "index.md").write_text(
         "# Title\n\n:::{div} handout\nA paragraph.\n\n| Criterion | Points |\n| --- | --- |\n"
