@@ -185,3 +185,51 @@ def test_a_chapter_figure_executed_once_reads_in_each_edition(tmp_path):
                 assert len(images[lang]) == 1
     # one figure in each PDF, a different image for each language
     assert images["en"] != images["ru"]
+
+
+# ------------------------------------------------------------------ Markdown outputs in every language
+
+
+def test_markdown_variants_round_trip():
+    text = bilingual.markdown_variants({"ru": "**1.1** Вопрос\n", "en": "**1.1** Question\n"})
+    assert text.index("ctmodule-l10n:en") < text.index("ctmodule-l10n:ru"), "the source language first"
+    assert bilingual.markdown_variant(text, "ru") == "**1.1** Вопрос\n"
+    assert bilingual.markdown_variant(text, "en") == "**1.1** Question\n"
+    assert bilingual.markdown_variant(text, "kk") == "**1.1** Question\n", "no Kazakh: the source's"
+    assert bilingual.markdown_variant("**plain** Markdown", "ru") is None
+    assert bilingual.markdown_variants({"en": "only\n"}) == "only\n", "one language needs no mark"
+    with pytest.raises(ValueError, match="'en'"):
+        bilingual.markdown_variants({"ru": "x"})
+
+
+@pytest.mark.parametrize("lang,builder", [("en", "latex"), ("ru", "latex"), ("ru", "html")])
+def test_each_pdf_prints_the_markdown_of_its_language(tmp_path, lang, builder):
+    """The quizzes' print views carry every language; the LaTeX (and any Markdown-rendering)
+    build of an edition renders its own part only (MyST-NB's renderer plugin, an entry point)."""
+    from importlib.metadata import entry_points
+
+    from sphinx.application import Sphinx
+
+    assert "ctmodule-languages" in entry_points(group="myst_nb.mime_renderers").names
+    src = tmp_path / "src"
+    src.mkdir()
+    nb = nbformat.v4.new_notebook()
+    code = nbformat.v4.new_code_cell("quiz")
+    code.outputs = [nbformat.v4.new_output("display_data", data={
+        "text/markdown": bilingual.markdown_variants({"en": "ENGLISHQUIZ *a*\n", "ru": "RUSSIANQUIZ *б*\n"}),
+        "text/plain": "<quiz>"})]
+    code.execution_count = 1
+    nb.cells = [nbformat.v4.new_markdown_cell("# Page"), code]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, src / "index.ipynb")
+    (src / "conf.py").write_text(
+        "extensions = ['myst_nb', 'ctmodule.book.i18n']\nnb_execution_mode = 'off'\n"
+        f"language = {lang!r}\nnb_mime_priority_overrides = [('html', 'text/markdown', 1)]\n"
+        "latex_documents = [('index', 'book.tex', 'Book', 'A', 'manual')]\n", encoding="utf-8")
+    out = tmp_path / "out"
+    Sphinx(str(src), str(src), str(out), str(tmp_path / "doctrees"), builder,
+           status=None, warning=None, freshenv=True).build()
+    text = (out / ("book.tex" if builder == "latex" else "index.html")).read_text(encoding="utf-8")
+    own, other = ("RUSSIANQUIZ", "ENGLISHQUIZ") if lang == "ru" else ("ENGLISHQUIZ", "RUSSIANQUIZ")
+    assert own in text and other not in text
+    assert "ctmodule-l10n" not in text, "the marks are not printed"

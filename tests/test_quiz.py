@@ -151,3 +151,25 @@ def test_a_changed_jupyterquiz_fails_loudly_naming_the_string(script, change, na
         quiz.localise_script(change(script), "ru")
     with pytest.raises(quiz.QuizError, match="SCRIPT_STRINGS"):
         quiz.check_script(change(script))
+
+
+def test_the_print_view_of_a_translated_quiz_carries_each_language():
+    """The PDF of each edition prints its own language's quiz (ctmodule.book.i18n.LanguageMarkdown)."""
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.utils.capture import capture_output
+
+    from ctmodule.book.bilingual import markdown_variant
+    from ctmodule.book.printed import quiz_markdown
+
+    root = repo_root()
+    chapter = next(c for c in sorted(p.stem for p in (root / "chapters").glob("*.ipynb"))
+                   if "ru" in quiz.translations(c))
+    InteractiveShell.instance()
+    with capture_output(stdout=False, stderr=False, display=True) as captured:
+        quiz.show(chapter)
+    printed = [o.data["text/markdown"] for o in captured.outputs if "text/markdown" in o.data]
+    assert len(printed) == 1
+    assert markdown_variant(printed[0], "en").strip() == quiz_markdown(chapter, quiz.load(chapter)).strip()
+    ru = markdown_variant(printed[0], "ru")
+    assert ru.strip() == quiz_markdown(chapter, quiz.load(chapter, lang="ru"), "ru").strip()
+    assert ru != markdown_variant(printed[0], "en")

@@ -16,7 +16,9 @@ in it; the others are ``display: none``, so hidden from screen readers and searc
 Each variant holds the output's HTML in one language. :func:`text_bundle` is the MIME bundle for
 a text output (``text/plain`` stays the English text, for JupyterLab and nbval); :func:`display`
 shows it. The quizzes use it (:func:`ctmodule.book.quiz.show`): ``quizzes/<chapter>.json`` is the
-English quiz, ``quizzes/<chapter>.<lang>.json`` its translation, and the page carries both.
+English quiz, ``quizzes/<chapter>.<lang>.json`` its translation, and the page carries both. Its
+print view (``text/markdown``, which only the PDF shows) carries every language too
+(:func:`markdown_variants`), and the PDF of each edition renders its own part.
 
 A figure or a table that the book places with ``{glue:figure}`` (and so also in the PDF, where
 no stylesheet chooses) is glued once per language instead: the source-language one under its
@@ -30,6 +32,7 @@ catalogs (:func:`stylesheet`, when the book is built).
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 
 SOURCE_LANGUAGE = "en"
@@ -81,6 +84,34 @@ def display(texts: dict[str, str], **kwargs) -> None:
     from IPython.display import publish_display_data
 
     publish_display_data(text_bundle(texts, **kwargs))
+
+
+#: Before each language's part of a Markdown output that carries several (print views).
+MARKDOWN_MARK = "<!-- ctmodule-l10n:{lang} -->"
+_MARKDOWN_MARK = re.compile(r"^<!-- ctmodule-l10n:([A-Za-z0-9-]+) -->\n", re.M)
+
+
+def markdown_variants(variants: dict[str, str], source: str = SOURCE_LANGUAGE) -> str:
+    """One Markdown output in several languages (the quizzes' print views): each part after its
+    mark, the source language's first. The PDF build of each edition renders its own part
+    (:class:`ctmodule.book.i18n.LanguageMarkdown`); a single language needs no mark."""
+    if source not in variants:
+        raise ValueError(f"the {source!r} variant is missing (it is shown where a language has none)")
+    if len(variants) == 1:
+        return variants[source]
+    order = [source, *(lang for lang in variants if lang != source)]
+    return "".join(MARKDOWN_MARK.format(lang=_check_lang(lang)) + "\n" + variants[lang].rstrip("\n") + "\n"
+                   for lang in order)
+
+
+def markdown_variant(text: str, lang: str, source: str = SOURCE_LANGUAGE) -> str | None:
+    """The part of a :func:`markdown_variants` output in ``lang`` (the source language's where it
+    has none); None for Markdown that carries no marks."""
+    pieces = _MARKDOWN_MARK.split(text)
+    if len(pieces) < 3:
+        return None
+    parts = dict(zip(pieces[1::2], pieces[2::2], strict=True))
+    return parts.get(lang, parts.get(source, pieces[2]))
 
 
 def stylesheet(langs: list[str], source: str = SOURCE_LANGUAGE) -> str:

@@ -115,8 +115,9 @@ def _copy(data):
 def config_messages(config: dict) -> list[tuple[str, str]]:
     """The reader-visible strings of ``_config.yml``: ``(where, text)``, ``where`` a dotted key."""
     found = []
-    if config.get("title"):
-        found.append(("title", str(config["title"])))
+    for key in ("title", "author"):  # the author is on the PDFs' title pages and the sites' footers
+        if config.get(key):
+            found.append((key, str(config[key])))
     footer = (config.get("html") or {}).get("extra_footer")
     if footer:
         found.append(("html.extra_footer", str(footer).strip()))
@@ -228,15 +229,15 @@ def _quiet_outputs(config: dict) -> dict:
 
 
 def _with_print_pages(config: dict, root: Path) -> dict:
-    """The print edition's own pages (:data:`ctmodule.book.sources.PRINT_APPENDICES`, in no table of
+    """The print edition's own pages (:data:`ctmodule.book.sources.PRINT_PAGES`, in no table of
     contents of the site) are read too, so that their text has catalogs like any page's: instead of
     "only the toc's files", every other file outside the toc is excluded by name."""
-    from ctmodule.book.sources import PRINT_APPENDICES, outside_toc
+    from ctmodule.book.sources import PRINT_PAGES, outside_toc
 
     skip = list(config.get("exclude_patterns") or [])
     config["only_build_toc_files"] = False
     config["exclude_patterns"] = skip + outside_toc(root, _load_yaml(root / "_toc.yml"),
-                                                    keep=list(PRINT_APPENDICES), skip=skip)
+                                                    keep=list(PRINT_PAGES), skip=skip)
     return config
 
 
@@ -248,8 +249,9 @@ def edition_config(config: dict, root: Path, lang: str) -> dict:
     sphinx = config["sphinx"]["config"]
     sphinx["language"] = lang
     done = translations(root / LOCALES / lang / "LC_MESSAGES" / f"{CONFIG_DOMAIN}.po")
-    if config.get("title"):
-        config["title"] = done.get(str(config["title"]), config["title"])
+    for key in ("title", "author"):
+        if config.get(key):
+            config[key] = done.get(str(config[key]), config[key])
     html = config.get("html") or {}
     if html.get("extra_footer"):
         footer = str(html["extra_footer"]).strip()
@@ -680,6 +682,36 @@ def _keep_outputs_resolved(app, doctree, docname) -> None:
         container.parent.remove(container)
     for bib in list(doctree.findall(lambda n: type(n).__name__ == "bibliography")):
         bib.parent.remove(bib)
+
+
+# --- Markdown outputs that carry every language (print views) ---------------------------------
+
+def _render_language(renderer) -> str:
+    env = getattr(getattr(renderer, "renderer", None), "sphinx_env", None)
+    return str(getattr(getattr(env, "config", None), "language", None) or SOURCE_LANGUAGE).split("_")[0]
+
+
+class LanguageMarkdown:
+    """A MyST-NB output renderer (entry point ``myst_nb.mime_renderers``): a ``text/markdown``
+    output that carries every language (:func:`ctmodule.book.bilingual.markdown_variants`, the
+    quizzes' print views) is rendered in the edition's language only (the source language's part
+    where it has none). Other Markdown is left to MyST-NB."""
+
+    mime_priority_overrides: list = []
+
+    @staticmethod
+    def handle_mime(renderer, data, inline: bool):
+        from dataclasses import replace
+
+        from ctmodule.book.bilingual import markdown_variant
+
+        if data.mime_type != "text/markdown":
+            return None
+        part = markdown_variant(data.string, _render_language(renderer))
+        if part is None:
+            return None
+        one = replace(data, content=part)
+        return renderer.render_markdown_inline(one) if inline else renderer.render_markdown(one)
 
 
 # --- outputs glued once per language -------------------------------------------------------

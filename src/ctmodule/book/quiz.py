@@ -281,7 +281,7 @@ def show(chapter: str, folder: str | Path | None = None, *, shuffle_answers: boo
     from IPython.utils.capture import capture_output
     from jupyterquiz import display_quiz
 
-    from ctmodule.book.bilingual import variants_html
+    from ctmodule.book.bilingual import markdown_variants, variants_html
     from ctmodule.book.printed import quiz_markdown
 
     def strip(qs):
@@ -304,10 +304,11 @@ def show(chapter: str, folder: str | Path | None = None, *, shuffle_answers: boo
                 # jupyterquiz's own words ("Correct!", the input's label) in the quiz's language
                 data["application/javascript"] = localise_script(data["application/javascript"], lang)
                 scripts.append((data, out.metadata))
-    # one output holds the quiz in every language (the page shows its own: ctmodule.book.bilingual);
-    # the print view and the notebook's text are the English quiz
+    # one output holds the quiz in every language (the page shows its own, and so does each
+    # edition's PDF: ctmodule.book.bilingual); the notebook's text is the English quiz
     body = views["en"] if len(views) == 1 else variants_html(views)
-    publish_display_data({"text/html": body, "text/markdown": quiz_markdown(chapter, questions),
+    printed = markdown_variants({lang: quiz_markdown(chapter, qs, lang) for lang, qs in langs.items()})
+    publish_display_data({"text/html": body, "text/markdown": printed,
                           "text/plain": f"<self-check quiz: {len(questions)} questions>"}, metadata=metadata)
     for data, meta in scripts:
         data.pop("text/plain", None)
