@@ -169,6 +169,8 @@ def test_exercise_references_point_at_sphinx_exercise_labels():
     out = pdf.fix_exercise_refs(tex)
     assert r"\hyperref[exercise:ex-02-1]{Exercise 1 (p.~\pageref{exercise:ex-02-1})}" in out
     assert r"\detokenize{chapters/02-x:ex-09-9}" in out  # unknown labels are left for the log check
+    ru = pdf.fix_exercise_refs(tex.replace("{Exercise 1}", "{Упражнение 1}"), "ru")
+    assert r"\hyperref[exercise:ex-02-1]{Упражнение 1 (с.~\pageref{exercise:ex-02-1})}" in ru
 
 
 # ------------------------------------------------------------------ the checks
@@ -264,6 +266,54 @@ def test_outside_toc_lists_unlisted_pages_and_keeps_what_it_is_told(tmp_path):
     assert pdf.outside_toc(tmp_path, toc, keep=["a/kept"], skip=["skipme/**"]) == ["notes.md"]
 
 
+def test_the_russian_handouts_are_translated_by_the_classroom_catalogs(tmp_path):
+    """The handouts page is generated from the classroom pages, so no catalog of its own holds
+    their text: the Russian build merges the classroom catalogs into one for the page."""
+    from ctmodule.book import classroom, sphinxext
+    from ctmodule.book.i18n import translations
+
+    titles = pdf.handout_titles(ROOT, "ru")
+    english = pdf.handout_titles(ROOT)
+    assert len(titles) == len(english) == len(classroom.all_handouts(ROOT))
+    assert all(re.search("[а-яё]", t) for t in titles) and not set(titles) & set(english)
+    messages = sphinxext.handouts_messages(ROOT, "ru")
+    for page in classroom.PAGES:
+        done = translations(ROOT / "locales" / "ru" / "LC_MESSAGES" / page.replace(".md", ".po"))
+        assert done.items() <= messages.items()
+        title = classroom.page_title((ROOT / page).read_text(encoding="utf-8"))
+        assert messages[f"*{title}*"] == f"*{done[title]}*", "the simulation's name above each handout"
+    # every message of the handouts, as the page has them, has its translation there
+    body = classroom.handouts_markdown(ROOT)
+    for _, h in classroom.all_handouts(ROOT):
+        assert h.title in messages
+    assert "Classroom handouts" in translations(ROOT / "locales" / "ru" / "LC_MESSAGES" / "appendix" / "print-handouts.po")
+    # the catalog is written once; an unchanged one is left as it is (Sphinx recompiles a newer .po)
+    target = tmp_path / "ru" / "LC_MESSAGES" / "appendix" / "print-handouts.po"
+    assert sphinxext.write_catalog(target, messages, "ru") is True
+    stamp = target.stat().st_mtime_ns
+    assert sphinxext.write_catalog(target, messages, "ru") is False and target.stat().st_mtime_ns == stamp
+    from ctmodule.l10n import read_catalog
+    assert {m.id: m.string for m in read_catalog(target) if m.id} == messages
+    assert body.count("{div} handout") == len(titles)
+
+
+def test_two_classroom_pages_that_translate_a_message_differently_are_an_error(tmp_path):
+    from sphinx.errors import ExtensionError
+
+    from ctmodule.book import sphinxext
+
+    shutil.copytree(ROOT / "classroom", tmp_path / "classroom")
+    shutil.copytree(ROOT / "locales", tmp_path / "locales", ignore=shutil.ignore_patterns("*.mo"))
+    po = tmp_path / "locales" / "ru" / "LC_MESSAGES" / "classroom" / "moot.po"
+    text = po.read_text(encoding="utf-8")
+    assert 'msgid "Run sheet"\nmsgstr "План проведения"' in text
+    po.write_text(text.replace('msgid "Run sheet"\nmsgstr "План проведения"',
+                               'msgid "Run sheet"\nmsgstr "Сценарий"'), encoding="utf-8")
+    with pytest.raises(ExtensionError, match=r"moot\.po: 'Run sheet' is translated 'Сценарий', but "
+                                             r"locales/ru/LC_MESSAGES/classroom/sanctions-committee\.po"):
+        sphinxext.handouts_messages(tmp_path, "ru")
+
+
 def test_handout_layout_finds_two_on_a_page_and_a_missing_one():
     titles = ["Handout: Chair", "Handout: Bench"]
     assert pdf.handout_layout_problems(["Handout: Chair ...", "Handout:  Bench\nmore"], titles) == []
@@ -287,14 +337,18 @@ def test_the_russian_print_edition_is_built_from_the_russian_sites_configuration
     assert cfg["title"] == site["title"] and re.search("[а-яё]", cfg["title"])
     assert cfg["latex"]["latex_engine"] == "xelatex"
     docs = sphinx["ctmodule_latex_extra_documents"]
-    assert [d[1] for d in docs] == [pdf.GUIDE_TEX], "the Russian edition has no handouts PDF (yet)"
+    assert [d[1] for d in docs] == [pdf.GUIDE_TEX, pdf.HANDOUTS_TEX], "the guide and the handouts, on their own"
     assert docs[0][2] == f"{cfg['title']}: руководство для преподавателя"
+    assert docs[1][2].startswith(f"{cfg['title']}: ") and re.search("[а-яё]", docs[1][2].split(": ", 1)[1])
+    assert "Classroom" not in docs[1][2]
+    # the handouts page is read (it is in no toc), and its text is translated by the classroom catalogs
+    assert f"{pdf.HANDOUTS_DOC}.md" not in cfg["exclude_patterns"]
     # the print-only appendices are read, from the same table of contents as the English PDF
     toc = yaml.safe_load(toc_path.read_text(encoding="utf-8"))
     assert set(pdf.PRINT_APPENDICES) <= pdf.toc_files(toc)
     assert pdf.expected_pdfs(ROOT) == ["ctmodule-book.pdf", "ctmodule-instructor-guide.pdf",
                                        "ctmodule-handouts.pdf", "ctmodule-book.ru.pdf",
-                                       "ctmodule-instructor-guide.ru.pdf"]
+                                       "ctmodule-instructor-guide.ru.pdf", "ctmodule-handouts.ru.pdf"]
 
 
 def test_the_russian_pdf_is_checked_against_the_russian_chapter_titles(tmp_path):
@@ -376,7 +430,8 @@ def test_the_russian_print_page_links_the_russian_pdfs(tmp_path):
     ru = sphinxext._print_edition(tmp_path, Env("ru"))
     assert "{download}`Вся книга <../_build/pdf/ctmodule-book.ru.pdf>`" in ru
     assert "<../_build/pdf/ctmodule-instructor-guide.ru.pdf>`" in ru
-    assert "<../_build/pdf/ctmodule-handouts.pdf>` (на английском языке)" in ru
-    assert "ctmodule-book.pdf>" not in ru
+    assert "<../_build/pdf/ctmodule-handouts.ru.pdf>`" in ru
+    assert "ctmodule-book.pdf>" not in ru and "ctmodule-handouts.pdf>" not in ru
+    assert "(на английском языке)" not in ru, "every PDF has its Russian edition"
     en = sphinxext._print_edition(tmp_path, Env("en"))
     assert "{download}`The whole book <../_build/pdf/ctmodule-book.pdf>`" in en and ".ru.pdf" not in en

@@ -34,6 +34,7 @@ from pathlib import Path
 import yaml
 
 from ctmodule.book.sources import (  # noqa: F401 (part of this module's interface)
+    HANDOUTS_PAGE,
     INPUT_SUFFIXES,
     INPUTS,
     PRINT_APPENDICES,
@@ -54,8 +55,11 @@ GUIDE_DOC = "appendix/instructor-guide"
 #: generator fills from the simulations' ``{div} handout`` blocks (ctmodule.book.sphinxext); it is
 #: in no table of contents (``orphan``), so it starts its own document and stays out of the book's.
 HANDOUTS_TEX = "ctmodule-handouts.tex"
-HANDOUTS_DOC = "appendix/print-handouts"
+HANDOUTS_DOC = HANDOUTS_PAGE
+#: The handouts page's title (its H1), as the page has it in English.
 HANDOUTS_TITLE = "Classroom handouts"
+#: The handouts' document title ({title}: the book's, in the edition's language).
+HANDOUTS_DOC_TITLE = N_("{title}: Classroom handouts")
 #: The instructor's guide's document title ({title}: the book's, in the edition's language).
 GUIDE_TITLE = N_("{title}: Instructor's guide")
 #: The language of the sources; the print edition in another language is built from its catalogs.
@@ -80,21 +84,31 @@ _EXERCISE_REF = re.compile(
     r"\\hyperref\[\\detokenize\{[^}]*:([^}:]+)\}\]\{[^{}]*\\ref\{\\detokenize\{[^}]*\}\}\}")
 
 
-def fix_exercise_refs(tex: str) -> str:
+#: A reference to an exercise in print: its title and its page (LaTeX's ``\\pageref``).
+# Translators: {title} is an exercise's title ("Exercise 2"), {page} its page; "p." abbreviates "page".
+EXERCISE_PAGE_REF = N_("{title} (p. {page})")
+
+
+def fix_exercise_refs(tex: str, lang: str = SOURCE_LANGUAGE) -> str:
     """Point references to exercises at the labels sphinx-exercise writes in LaTeX.
 
     sphinx-exercise labels an exercise ``exercise:<label>`` but Sphinx writes references to it as
     ``<document>:<label>``, which LaTeX cannot resolve; and ``\\ref`` would give the section's
     number, not the exercise's. A reference becomes the exercise's own title with its page
-    ("Exercise 2 (p. 31)").
+    ("Exercise 2 (p. 31)"; in the edition's language ``lang``: "Упражнение 2 (с. 31)").
     """
+    from ctmodule.l10n import gettext
+
     titles = dict(_EXERCISE_TITLE.findall(tex))
+    # a non-breaking space between the abbreviation and the number, as LaTeX typesets it
+    pattern = gettext(EXERCISE_PAGE_REF, lang).replace(". {page}", ".~{page}")
 
     def repl(m: re.Match) -> str:
         label = m.group(1)
         if label not in titles:
             return m.group(0)
-        return f"\\hyperref[exercise:{label}]{{{titles[label]} (p.~\\pageref{{exercise:{label}}})}}"
+        ref = pattern.format(title=titles[label], page=f"\\pageref{{exercise:{label}}}")
+        return f"\\hyperref[exercise:{label}]{{{ref}}}"
 
     return _EXERCISE_REF.sub(repl, tex)
 
@@ -112,9 +126,8 @@ def pdf_config(config: dict, title: str, lang: str = SOURCE_LANGUAGE) -> dict:
     ``lang``: the edition's language (its configuration from
     :func:`ctmodule.book.i18n.edition_config`: Sphinx's ``language``, which makes the LaTeX
     writer load polyglossia with that language's hyphenation, and the catalogs). The other
-    documents' titles are the code's messages in that language; the handouts are a document of
-    the English edition only (their page is generated from the classroom pages' sources, which no
-    catalog translates)."""
+    documents' titles are the code's messages in that language (the handouts page, generated from
+    the classroom pages' sources, is translated by their catalogs: ctmodule.book.sphinxext)."""
     from ctmodule.l10n import gettext
 
     config = json.loads(json.dumps(config))  # a deep copy of plain data
@@ -142,8 +155,8 @@ def pdf_config(config: dict, title: str, lang: str = SOURCE_LANGUAGE) -> dict:
         # sources (ctmodule.book.sphinxext)
         "ctmodule_latex_extra_documents": [
             [GUIDE_DOC, GUIDE_TEX, gettext(GUIDE_TITLE, lang).format(title=title), author, "manual"],
-        ] + ([[HANDOUTS_DOC, HANDOUTS_TEX, f"{title}: {HANDOUTS_TITLE}", author, "howto"]]
-             if lang == SOURCE_LANGUAGE else []),
+            [HANDOUTS_DOC, HANDOUTS_TEX, gettext(HANDOUTS_DOC_TITLE, lang).format(title=title), author, "howto"],
+        ],
         "latex_elements": {
             "papersize": "a4paper",
             "pointsize": "11pt",
@@ -250,6 +263,18 @@ def guide_title(root: Path, lang: str = SOURCE_LANGUAGE) -> str:
     return translated_title(root, GUIDE_DOC, m.group(1).strip() if m else "Instructor's guide", lang)
 
 
+def handout_titles(root: Path, lang: str = SOURCE_LANGUAGE) -> list[str]:
+    """The title of every handout (``Handout: Chair``, ``Sheet A: ...``) in ``lang``, from its
+    classroom page's catalog; a title the catalog lacks is an error naming it."""
+    from ctmodule.book.classroom import PAGES, handouts
+
+    titles = []
+    for page in PAGES:
+        text = (root / page).read_text(encoding="utf-8")
+        titles += [translated_title(root, page.removesuffix(".md"), h.title, lang) for h in handouts(text)]
+    return titles
+
+
 def pdf_name(tex: str, lang: str = SOURCE_LANGUAGE) -> str:
     """The PDF file of a document in an edition: ``ctmodule-book.pdf``, ``ctmodule-book.ru.pdf``."""
     stem = tex.removesuffix(".tex")
@@ -258,7 +283,7 @@ def pdf_name(tex: str, lang: str = SOURCE_LANGUAGE) -> str:
 
 def documents(lang: str = SOURCE_LANGUAGE) -> list[str]:
     """The documents (``.tex`` names) the print edition in ``lang`` has."""
-    return [BOOK_TEX, GUIDE_TEX] + ([HANDOUTS_TEX] if lang == SOURCE_LANGUAGE else [])
+    return [BOOK_TEX, GUIDE_TEX, HANDOUTS_TEX]
 
 
 def editions(root: Path) -> list[str]:
@@ -430,14 +455,12 @@ def build_edition(root: Path, lang: str, *, jb: str, strict: bool, out: Path) ->
     expected = {BOOK_TEX: list(titles.values()), GUIDE_TEX: [guide_title(root, lang)]}
     sheets = []
     if HANDOUTS_TEX in documents(lang):
-        from ctmodule.book.classroom import all_handouts
-
-        sheets = [h.title for _, h in all_handouts(root)]
-        expected[HANDOUTS_TEX] = [HANDOUTS_TITLE, *sheets]
+        sheets = handout_titles(root, lang)
+        expected[HANDOUTS_TEX] = [translated_title(root, HANDOUTS_DOC, HANDOUTS_TITLE, lang), *sheets]
     for tex in documents(lang):
         t1 = time.monotonic()
         tex_path = latex_dir / tex
-        tex_path.write_text(fix_exercise_refs(tex_path.read_text(encoding="utf-8")), encoding="utf-8")
+        tex_path.write_text(fix_exercise_refs(tex_path.read_text(encoding="utf-8"), lang), encoding="utf-8")
         log = project / (Path(tex).stem + ".latexmk.log")
         _run([_tool("latexmk"), "-xelatex", "-interaction=nonstopmode", "-halt-on-error", "-file-line-error",
               tex], cwd=latex_dir, log=log)

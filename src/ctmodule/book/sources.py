@@ -9,6 +9,10 @@ from pathlib import Path
 
 #: The print-only pages, added to the Appendices part of the table of contents.
 PRINT_APPENDICES = ["appendix/print-solutions", "appendix/print-answer-key"]
+#: The classroom handouts, a print-only page that starts a document of its own (no toc lists it).
+HANDOUTS_PAGE = "appendix/print-handouts"
+#: Every print-only page: their text has catalogs like any page's.
+PRINT_PAGES = [*PRINT_APPENDICES, HANDOUTS_PAGE]
 
 
 def toc_files(toc: dict) -> set[str]:

@@ -155,11 +155,88 @@ def _solutions(root: Path, env) -> str:
 
 
 def _handouts(root: Path, env) -> str:
+    """The handouts, as the classroom pages have them; in another edition, Sphinx translates them
+    with the classroom pages' catalogs (:func:`_handouts_catalog`)."""
     from ctmodule.book.classroom import PAGES, handouts_markdown
 
+    lang = _language(env)
     for page in PAGES:
         env.note_dependency(str(root / page))
+        if lang != "en":
+            po = root / "locales" / lang / "LC_MESSAGES" / f"{page.removesuffix('.md')}.po"
+            if po.is_file():
+                env.note_dependency(str(po))
     return handouts_markdown(root)
+
+
+#: The handouts page's catalog in another edition, made at build time from the classroom pages'.
+GENERATED_CATALOGS = Path("_build") / "i18n" / "catalogs"
+
+
+def handouts_messages(root: Path, lang: str) -> dict[str, str]:
+    """The translations the handouts page needs in ``lang``: every translated message of the
+    classroom pages (the handouts are their text), and the simulation's name that the page puts
+    in italics above each handout. The page's own text (its title and introduction) is in its
+    own catalog, like any page's. A message that two classroom pages translate differently is
+    an error naming both (one catalog cannot hold both, and one term has one translation)."""
+    from ctmodule.book.classroom import PAGES, page_title
+
+    done: dict[str, str] = {}
+    origin: dict[str, str] = {}
+    for page in PAGES:
+        found = _page_translations(root, lang, page.removesuffix(".md"))
+        catalog = f"locales/{lang}/LC_MESSAGES/{page.removesuffix('.md')}.po"
+        clashes = sorted(m for m in found if m in done and done[m] != found[m])
+        if clashes:
+            m = clashes[0]
+            raise ExtensionError(
+                f"{catalog}: {m!r} is translated {found[m]!r}, but {origin[m]} has {done[m]!r}: "
+                f"the handouts page takes both pages' translations, so they must agree "
+                f"({len(clashes)} such message(s))")
+        done.update(found)
+        origin.update(dict.fromkeys(found, catalog))
+        title = page_title((root / page).read_text(encoding="utf-8"))
+        if title in found:
+            done[f"*{title}*"] = f"*{found[title]}*"
+    return done
+
+
+def write_catalog(path: Path, messages: dict[str, str], lang: str) -> bool:
+    """Write ``messages`` (msgid -> msgstr) as a ``.po`` file; an unchanged file is left as it is
+    (Sphinx compiles a catalog again when its ``.po`` is newer). Returns whether it was written."""
+    import io
+
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import write_po
+
+    catalog = Catalog(locale=lang, fuzzy=False)
+    for msgid, msgstr in sorted(messages.items()):
+        catalog.add(msgid, msgstr)
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, omit_header=True, width=0)
+    data = buffer.getvalue()
+    if path.is_file() and path.read_bytes() == data:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return True
+
+
+def _handouts_catalog(app, config) -> None:
+    """In an edition in another language, the handouts page is translated by the classroom pages'
+    catalogs (the handouts are their text, generated into the page when it is read): they are
+    merged into a catalog of the page's name in a build folder that Sphinx also reads
+    (``locale_dirs``), behind the page's own catalog."""
+    lang = str(config.language or "en").split("_")[0]
+    if lang == "en" or not config.locale_dirs:
+        return
+    root = Path(app.srcdir)
+    folder = root / GENERATED_CATALOGS
+    from ctmodule.book.sources import HANDOUTS_PAGE
+
+    write_catalog(folder / lang / "LC_MESSAGES" / f"{HANDOUTS_PAGE}.po", handouts_messages(root, lang), lang)
+    if str(folder) not in [str(d) for d in config.locale_dirs]:
+        config.locale_dirs = [*config.locale_dirs, str(folder)]
 
 
 #: After a link to a PDF that the edition has only in English.
@@ -202,8 +279,10 @@ def _print_edition(root: Path, env) -> str:
         if path.exists() or extracting:
             if lang != "en":
                 cell = _edition_link(cell, page.get(cell, cell), path.name, lang, own)
-            size = path.stat().st_size / 1_000_000 if path.exists() else 0.0
-            rows.append(f"| {cell} | {size:.1f} |")
+            # the gettext builder leaves the size out: the catalogs must not depend on whether
+            # this machine built the PDFs (a number is not a message to translate anyway)
+            size = "" if extracting else f"{path.stat().st_size / 1_000_000:.1f}"
+            rows.append(f"| {cell} | {size} |")
     missing = ("The PDF files were not built with this copy of the site. To build them, install the "
                "TeX packages listed in the README and run `make pdf`; `make book` then links them here.")
     table = ("## Download\n\n| PDF file | Size (MB) |\n| --- | --- |\n" + "\n".join(rows) + "\n") if rows else ""
@@ -213,8 +292,9 @@ def _print_edition(root: Path, env) -> str:
 
 
 #: Generated content that has no messages of its own: the answer key is written from the
-#: translated quizzes, the solutions from their chapters' catalogs.
-NOT_EXTRACTED = {"<!-- ctmodule:quiz-answers -->", "<!-- ctmodule:solutions -->"}
+#: translated quizzes, the solutions from their chapters' catalogs, the handouts from the classroom
+#: pages' (:func:`_handouts_catalog`).
+NOT_EXTRACTED = {"<!-- ctmodule:quiz-answers -->", "<!-- ctmodule:solutions -->", "<!-- ctmodule:handouts -->"}
 
 
 def _on_source_read(app, docname, source):
@@ -262,5 +342,6 @@ def setup(app):
     app.add_config_value("ctmodule_solutions_in_appendix", False, "env")
     app.connect("doctree-resolved", _drop_solutions)
     app.connect("source-read", _on_source_read)
+    app.connect("config-inited", _handouts_catalog)
     app.connect("env-check-consistency", _latex_extra_documents)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
