@@ -19,8 +19,6 @@ from ctmodule.analysis import definitions as defs  # noqa: E402
 from ctmodule.explorers import web  # noqa: E402
 from ctmodule.paths import repo_root  # noqa: E402
 
-pytestmark = pytest.mark.usefixtures("pending_ru_columns")
-
 
 def with_params(spec, **values):
     out = copy.deepcopy(spec)

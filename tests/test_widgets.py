@@ -13,8 +13,6 @@ from ctmodule import explorers as w  # noqa: E402
 from ctmodule.explorers import coder  # noqa: E402
 from ctmodule.paths import repo_root  # noqa: E402
 
-pytestmark = pytest.mark.usefixtures("pending_ru_columns")
-
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 SCORES = {"yes": 1.0, "partial": 0.5, "no": 0.0}
 

@@ -39,6 +39,9 @@ import html
 import json
 from dataclasses import dataclass, field
 
+from ctmodule.analysis.cases import SUBJECT_TYPE_LABELS
+from ctmodule.analysis.instruments import DOMAIN_LABELS, KZ_LABELS, SCOPE_LABELS
+from ctmodule.analysis.timeline import CATEGORY_LABELS
 from ctmodule.l10n import N_, SOURCE_LANGUAGE, check_language, gettext
 
 EXPLORER_CLASS = "ctmodule-explorer"
@@ -56,23 +59,12 @@ CODING_COLOURS = {"yes": "#1b6ca8", "partial": "#8fb8de", "no": "#f0f0f0", "(not
 #: checks that they cover the enums of ``data/datapackage.json``.
 VALUE_LABELS = {
     "coding": {"yes": N_("yes"), "partial": N_("partial"), "no": N_("no"), "(not coded)": N_("(not coded)")},
-    "scope": {"universal": N_("universal"), "regional": N_("regional"), "national": N_("national")},
-    "domain": {
-        "civil_aviation": N_("civil aviation"),
-        "protected_persons_hostages": N_("protected persons and hostages"),
-        "nuclear": N_("nuclear"),
-        "maritime": N_("maritime"),
-        "explosives": N_("explosives"),
-        "terrorist_bombings": N_("terrorist bombings"),
-        "terrorism_financing": N_("terrorism financing"),
-        "comprehensive": N_("comprehensive"),
-    },
-    "kz_category": {"party": N_("party"), "signed only": N_("signed only"), "not a party": N_("not a party"),
-                    "unknown": N_("unknown")},
-    "category": {"law": N_("law"), "diplomacy": N_("diplomacy"), "incident": N_("incident"),
-                 "prosecution": N_("prosecution"), "information_control": N_("information control"),
-                 "treaty": N_("treaty")},
-    "subject_type": {"person": N_("person"), "organisation": N_("organisation"), "measure": N_("measure")},
+    # the data's own controlled values: the same labels as the analysis tables and figures use
+    "scope": SCOPE_LABELS,
+    "domain": DOMAIN_LABELS,
+    "kz_category": KZ_LABELS,
+    "category": CATEGORY_LABELS,
+    "subject_type": SUBJECT_TYPE_LABELS,
 }
 
 
