@@ -62,6 +62,10 @@ def test_answer_key_gives_the_right_letters_and_all_feedback():
     assert "**3.3** Answer: 19." in key
     for feedback in ("No: because.", "Yes: because.", "fx", "fy", "fz", "Right.", "Too few.", "Count again."):
         assert feedback in key
+    # in Russian the options are lettered with the Russian alphabet (а, б, в: the code catalog's)
+    ru_key = printed.answer_key_markdown({"03-test": quiz}, {"03-test": "Название"}, "ru")
+    assert "(б)." in ru_key and "(а), (в)." in ru_key and "(b)" not in ru_key
+    assert "- (а) " in printed.quiz_markdown("03-test", quiz, "ru")
     questions = printed.quiz_markdown("03-test", quiz)
     # quiz text cannot inject Markdown or HTML into the printed page
     assert "\\*starred\\*" in questions and "\\<b\\>" in questions
@@ -336,6 +340,8 @@ def test_the_russian_print_edition_is_built_from_the_russian_sites_configuration
     assert sphinx["language"] == "ru" and sphinx["locale_dirs"] == site["sphinx"]["config"]["locale_dirs"]
     assert cfg["title"] == site["title"] and re.search("[а-яё]", cfg["title"])
     assert cfg["latex"]["latex_engine"] == "xelatex"
+    assert sphinx["today_fmt"] == "%-d %B %Y г.", "the title page's date as Russian writes it (6 декабря 2026 г.)"
+    assert cfg["author"] == site["author"] and re.search("[а-яё]", cfg["author"])
     docs = sphinx["ctmodule_latex_extra_documents"]
     assert [d[1] for d in docs] == [pdf.GUIDE_TEX, pdf.HANDOUTS_TEX], "the guide and the handouts, on their own"
     assert docs[0][2] == f"{cfg['title']}: руководство для преподавателя"
@@ -435,3 +441,24 @@ def test_the_russian_print_page_links_the_russian_pdfs(tmp_path):
     assert "(на английском языке)" not in ru, "every PDF has its Russian edition"
     en = sphinxext._print_edition(tmp_path, Env("en"))
     assert "{download}`The whole book <../_build/pdf/ctmodule-book.pdf>`" in en and ".ru.pdf" not in en
+
+
+def test_the_citation_plugins_are_found_without_reading_the_entry_points(monkeypatch):
+    """pybtex and sphinxcontrib-bibtex read every package's entry points for each citation they
+    format unless their plugins are registered at run time (ctmodule.book.sphinxext)."""
+    import pybtex.plugin
+    import sphinxcontrib.bibtex.plugin as bibtex_plugin
+
+    from ctmodule.book import sphinxext
+
+    assert sphinxext.register_bibtex_plugins() >= 10
+
+    def no_entry_points(*args, **kwargs):
+        raise AssertionError("the entry points were read")
+
+    monkeypatch.setattr(pybtex.plugin, "entry_points", no_entry_points)
+    monkeypatch.setattr(bibtex_plugin, "_entry_points", no_entry_points)
+    for group, name in (("pybtex.style.formatting", "plain"), ("pybtex.backends", "docutils"),
+                        ("pybtex.backends", "plaintext"), ("pybtex.style.names", "plain")):
+        assert pybtex.plugin.find_plugin(group, name) is not None
+    assert bibtex_plugin.find_plugin("sphinxcontrib.bibtex.style.referencing", "author_year") is not None

@@ -241,6 +241,11 @@ def _with_print_pages(config: dict, root: Path) -> dict:
     return config
 
 
+#: The date on the PDFs' title pages (Sphinx's ``today_fmt``: strftime codes, Sphinx's default in English).
+# Translators: strftime codes (%d day, %-d day without a leading zero, %B month's name, %b its abbreviation, %Y year).
+TODAY_FORMAT = N_("%b %d, %Y")
+
+
 def edition_config(config: dict, root: Path, lang: str) -> dict:
     """The site's configuration for the edition in ``lang``: Sphinx's ``language`` (which also gives
     the theme's own interface strings in that language and ``<html lang>``), the catalogs, and the
@@ -248,6 +253,9 @@ def edition_config(config: dict, root: Path, lang: str) -> dict:
     config = gettext_config(config, root)
     sphinx = config["sphinx"]["config"]
     sphinx["language"] = lang
+    from ctmodule.l10n import gettext
+
+    sphinx.setdefault("today_fmt", gettext(TODAY_FORMAT, lang))
     done = translations(root / LOCALES / lang / "LC_MESSAGES" / f"{CONFIG_DOMAIN}.po")
     for key in ("title", "author"):
         if config.get(key):
@@ -742,16 +750,49 @@ def _glued_keys(document) -> dict:
         return {}
 
 
+#: The class of the paragraph that carries a glued figure's alt text to the catalogs.
+ALT_MESSAGE_CLASS = "ctmodule-alt-message"
+
+
+def alt_message(alt: str, directive) -> nodes.paragraph:
+    """A glued figure's alt text as a paragraph of the gettext builder's tree only (it writes no
+    page): the text is a directive option, which Sphinx does not extract (its image messages are
+    ``.. image::`` snippets naming the file, and a glued image's file differs by language and build)."""
+    para = nodes.paragraph(alt, alt, classes=[ALT_MESSAGE_CLASS])
+    directive.set_source_info(para)
+    return para
+
+
+def translate_message(env, message: str) -> str:
+    """``message`` as the current page's catalog translates it (the catalog Sphinx's own
+    translation of the page uses; the message itself where it has no translation)."""
+    from sphinx.locale import init as init_locale
+    from sphinx.util.i18n import docname_to_domain
+
+    config = env.config
+    dirs = [os.path.join(env.srcdir, d) for d in (config.locale_dirs or [])]
+    catalog, has = init_locale(dirs, config.language, docname_to_domain(env.docname, config.gettext_compact))
+    return catalog.gettext(message) if has else message
+
+
 def localised_directive(base):
     """A subclass of MyST-NB's glue directive ``base`` that pastes the key's variant in the
-    edition's language (``config.language``), where the notebook glued one."""
+    edition's language (``config.language``), where the notebook glued one, with its alt text
+    from the page's catalog (for which the gettext builder extracts it: :func:`alt_message`)."""
 
     class Localised(base):
         def run(self):
+            env = self.state.document.settings.env
+            lang = getattr(env.config, "language", None)
             if self.arguments:
-                lang = getattr(self.state.document.settings.env.config, "language", None)
                 self.arguments[0] = localised_key(self.arguments[0], lang, _glued_keys(self.state.document))
-            return super().run()
+            alt = (self.options.get("alt") or "").strip() if hasattr(self, "options") else ""
+            if alt and lang and lang != SOURCE_LANGUAGE:
+                self.options["alt"] = translate_message(env, alt)
+            result = super().run()
+            if alt and getattr(getattr(env.app, "builder", None), "name", "") == "gettext":
+                result.append(alt_message(alt, self))
+            return result
 
     Localised.__name__ = Localised.__qualname__ = f"Localised{base.__name__}"
     Localised.__doc__ = f"{base.__name__}, pasting the variant glued for the edition's language."
@@ -930,11 +971,32 @@ def _translate_extension_strings(app, config) -> None:
             current.add_fallback(ours)
 
 
+def adopt_translated_nodes(doctree) -> int:
+    """Sphinx's translation parses every message's translation as a small document of its own,
+    and the nodes it moves into the page keep a reference to that document (with its settings):
+    pickled with the page, the thousands of them made each Russian doctree some 13 times the
+    English one's size, and every cross-reference to a figure unpickles a whole doctree again.
+    They are made the page's own (a node without its own reference uses its parent's). Returns
+    how many nodes had another document."""
+    moved = 0
+    for node in doctree.findall(include_self=False):
+        own = node.__dict__.get("_document")
+        if own is not None and own is not doctree:
+            node._document = doctree
+            moved += 1
+    return moved
+
+
+def _adopt_translated_nodes(app, doctree) -> None:
+    adopt_translated_nodes(doctree)
+
+
 def setup(app):
     app.add_transform(GiveSources)
     app.add_transform(KeepOutputs)
     # after the extensions have added their catalogs (config-inited runs once all are set up)
     app.connect("config-inited", _translate_extension_strings, priority=900)
+    app.connect("doctree-read", _adopt_translated_nodes)
     app.connect("doctree-resolved", _relink_citations)
     app.connect("doctree-resolved", _keep_outputs_resolved)
     app.connect("config-inited", _add_switcher)

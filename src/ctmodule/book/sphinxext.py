@@ -337,7 +337,44 @@ def _drop_solutions(app, doctree, docname):
             node.parent.remove(node)
 
 
+#: The plugin groups that pybtex and sphinxcontrib-bibtex look up while a page's citations are
+#: formatted (styles, names, labels, sorting, backends).
+PYBTEX_GROUPS = ("pybtex.backends", "pybtex.style.formatting", "pybtex.style.labels", "pybtex.style.names",
+                 "pybtex.style.sorting", "pybtex.database.input")
+BIBTEX_GROUPS = ("sphinxcontrib.bibtex.style.referencing",)
+
+
+def register_bibtex_plugins() -> int:
+    """Register every installed pybtex and sphinxcontrib-bibtex plugin as a run-time plugin
+    (their own ``register_plugin``), which both look up before the entry points: they otherwise
+    read every installed package's entry points for each citation they format (a tenth of a
+    clean build's time, in every edition). Returns how many were registered."""
+    from importlib.metadata import entry_points
+
+    import pybtex.plugin
+    import sphinxcontrib.bibtex.plugin as bibtex_plugin
+
+    count = 0
+    for groups, register in ((PYBTEX_GROUPS, pybtex.plugin.register_plugin),
+                             (BIBTEX_GROUPS, bibtex_plugin.register_plugin)):
+        for group in groups:
+            for point in entry_points(group=group):
+                try:
+                    klass = point.load()
+                except Exception:  # a plugin that cannot load is left to be reported where it is used
+                    continue
+                register(group, point.name, klass, force=True)
+                count += 1
+    return count
+
+
+def _register_bibtex_plugins(app, config) -> None:
+    if "sphinxcontrib.bibtex" in app.extensions:
+        register_bibtex_plugins()
+
+
 def setup(app):
+    app.connect("config-inited", _register_bibtex_plugins)
     app.add_config_value("ctmodule_latex_extra_documents", [], "env")
     app.add_config_value("ctmodule_solutions_in_appendix", False, "env")
     app.connect("doctree-resolved", _drop_solutions)
