@@ -233,3 +233,36 @@ def test_each_pdf_prints_the_markdown_of_its_language(tmp_path, lang, builder):
     own, other = ("RUSSIANQUIZ", "ENGLISHQUIZ") if lang == "ru" else ("ENGLISHQUIZ", "RUSSIANQUIZ")
     assert own in text and other not in text
     assert "ctmodule-l10n" not in text, "the marks are not printed"
+
+
+def test_a_glued_figures_alt_text_is_extracted_and_translated(tmp_path):
+    """The alt text of ``{glue:figure}`` is a directive option, which Sphinx does not extract:
+    the gettext builder gets it as a message, and each edition's page shows its translation."""
+    from sphinx.application import Sphinx
+
+    src = tmp_path / "src"
+    src.mkdir()
+    _notebook(src / "index.ipynb")
+    nb = nbformat.read(src / "index.ipynb", as_version=4)
+    nb.cells[1].source = nb.cells[1].source.replace(":name: fig-a\n", ":name: fig-a\n:alt: Bar chart of ENGLISHALT\n")
+    nbformat.write(nb, src / "index.ipynb")
+    po = src / "locales" / "ru" / "LC_MESSAGES" / "index.po"
+    po.parent.mkdir(parents=True)
+    po.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+                  'msgid "Bar chart of ENGLISHALT"\nmsgstr "Столбчатая диаграмма RUSSIANALT"\n', encoding="utf-8")
+    # English first: Sphinx caches a page's catalog per process, whatever the language asked for
+    for lang, builder in (("en", "gettext"), ("en", "html"), ("ru", "html")):
+        (src / "conf.py").write_text(
+            "extensions = ['myst_nb', 'ctmodule.book.i18n']\nnb_execution_mode = 'off'\n"
+            f"language = {lang!r}\nlocale_dirs = ['locales']\ngettext_compact = False\n", encoding="utf-8")
+        out = tmp_path / f"{lang}-{builder}"
+        Sphinx(str(src), str(src), str(out), str(tmp_path / f"d-{lang}-{builder}"), builder,
+               status=None, warning=None, freshenv=True).build()
+        if builder == "gettext":
+            pot = (out / "index.pot").read_text(encoding="utf-8")
+            assert 'msgid "Bar chart of ENGLISHALT"' in pot and "index.ipynb" in pot
+        else:
+            page = (out / "index.html").read_text(encoding="utf-8")
+            want, other = (("RUSSIANALT", "ENGLISHALT") if lang == "ru" else ("ENGLISHALT", "RUSSIANALT"))
+            assert f'alt="{"Столбчатая диаграмма " if lang == "ru" else "Bar chart of "}{want}"' in page
+            assert other not in page and i18n.ALT_MESSAGE_CLASS not in page

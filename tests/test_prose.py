@@ -122,3 +122,15 @@ def test_the_command_reports_and_fails_on_leaks(tmp_path, capsys):
     assert "ru/intro.html: prose" in out and "1 English leaks" in out
     (tmp_path / "ru" / "intro.html").write_text(page(RU))
     assert main(["check-prose", "--site", str(tmp_path), "--lang", "ru"]) == 0
+
+
+def test_an_english_alt_text_is_flagged_and_a_hidden_variants_is_not():
+    english = '<figure id="fig-1"><img src="a.svg" alt="Bar chart of the cases by year, with most of them in 2019"></figure>'
+    found = leaks(RU + english)
+    assert [(leak.kind, leak.element) for leak in found] == [("alt text", "figure#fig-1 > img")]
+    assert "Bar chart of the cases" in found[0].text
+    assert leaks(RU + '<img src="a.svg" alt="Столбчатая диаграмма дел по годам">') == []
+    assert leaks(RU + '<img src="a.svg" alt="Barry Buzan">') == [], "a name is not prose"
+    hidden = variants_html({"en": '<img src="a.svg" alt="Bar chart of the cases by year, most in 2019">',
+                            "ru": '<img src="b.svg" alt="Столбчатая диаграмма дел по годам">'})
+    assert leaks(hidden) == []

@@ -265,6 +265,10 @@ def test_deck_from_a_page():
     assert "../chapters/02-other.html#sec" in hrefs
     assert not [h for h in hrefs if h.startswith("http")]
     assert "a site" in soup.select_one("aside.notes").get_text()
+    # a citation stays marked as one in the notes (it keeps its original language in every edition)
+    cited = soup.select_one("aside.notes span.bibtex-citation")
+    assert cited is not None and cited.get_text() == "[Author, 2020]"
+    assert "\ue000" not in html and "\ue001" not in html
     # the section slide: two sentences, the subsection, notes from the text
     sec = soup.select("div.slides > section")[3]
     assert sec.select_one("p.lead").get_text() == "First sentence of the section. Second sentence."

@@ -127,3 +127,13 @@ def localised(value: dict[str, str] | str, lang: str = SOURCE_LANGUAGE) -> str:
         return value
     text = value.get(check_language(lang)) or ""
     return text if text.strip() else value.get(SOURCE_LANGUAGE, "")
+
+
+#: The letters that number a question's options, in order (quizzes in print and on slides).
+# Translators: the alphabet's letters as lists number items, in order, lower case, no separator (Russian skips ё and й).
+OPTION_LETTERS = N_("abcdefghijklmnopqrstuvwxyz")
+
+
+def option_letters(lang: str = SOURCE_LANGUAGE, root: Path | None = None) -> str:
+    """The letters that number a question's options in ``lang`` (the code catalog's)."""
+    return gettext(OPTION_LETTERS, lang, root)

@@ -28,9 +28,10 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from ctmodule.l10n import N_, gettext
+from ctmodule.l10n import N_, gettext, option_letters
 
-LETTERS = "abcdefghijklmnopqrstuvwxyz"
+#: The options' letters in the source language (:func:`ctmodule.l10n.option_letters` in another).
+LETTERS = option_letters()
 
 #: The opening line of a solution directive in a chapter's Markdown (backtick or colon fence).
 _SOLUTION_OPEN = re.compile(r"^(?P<fence>`{3,}|:{3,})\{solution\}\s*(?P<label>\S+)\s*$")
@@ -91,7 +92,7 @@ def quiz_markdown(chapter: str, questions: list[dict], lang: str = "en") -> str:
             out.append(gettext(CHOOSE_ALL, lang))
             out.append("")
         for i, a in enumerate(q["answers"]):
-            letter = LETTERS[i]
+            letter = option_letters(lang)[i]
             out.append(f"- ({letter}) {_answer_text(q, a, lang)}")
         out.append("")
     return "\n".join(out).rstrip() + "\n"
@@ -105,8 +106,9 @@ def _key_entries(q: dict, lang: str = "en") -> tuple[str, list[str]]:
         notes = [f"{_answer_text(q, a, lang)}: {_md_escape(a['feedback'])}" for a in q["answers"]
                  if a.get("feedback")]
         return answer, notes
-    letters = [f"({LETTERS[i]})" for i, a in enumerate(q["answers"]) if a.get("correct")]
-    notes = [f"({LETTERS[i]}) {_md_escape(a['feedback'])}" for i, a in enumerate(q["answers"]) if a.get("feedback")]
+    abc = option_letters(lang)
+    letters = [f"({abc[i]})" for i, a in enumerate(q["answers"]) if a.get("correct")]
+    notes = [f"({abc[i]}) {_md_escape(a['feedback'])}" for i, a in enumerate(q["answers"]) if a.get("feedback")]
     return ", ".join(letters), notes
 
 

@@ -234,7 +234,21 @@ class _Checker:
         root = soup.find("main") or soup.find("article") or soup.body or soup
         out: list[Leak] = []
         self._visit(root, page, out)
+        self._alt_texts(root, page, out)
         return out
+
+    def _alt_texts(self, root, page: str, out: list[Leak]) -> None:
+        """An image's alt text is read too (by screen readers, and where the image does not load)."""
+        for img in root.find_all("img"):
+            alt = img.get("alt") or ""
+            if not alt.strip() or self.skipped(img):
+                continue
+            if any(self.skipped(e) for e in img.parents if e is not root and e.name not in (None, "[document]")):
+                continue
+            for run in self.runs(self.clean(alt)):
+                if self.is_prose(run):
+                    out.append(Leak(page, "alt text", _where(img), " ".join(run)[:200], origin(img)))
+                    break
 
     def _visit(self, el, page: str, out: list[Leak]) -> None:
         from bs4 import Tag

@@ -52,7 +52,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from ctmodule.book import quiz as quizzes
-from ctmodule.l10n import N_, SOURCE_LANGUAGE, check_language, translator
+from ctmodule.l10n import N_, SOURCE_LANGUAGE, check_language, option_letters, translator
 from ctmodule.paths import repo_root
 
 CHAPTER_STEM = re.compile(r"^(\d{2})-[A-Za-z0-9][A-Za-z0-9_-]*$")
@@ -318,10 +318,26 @@ def _sentences(text: str, count: int, limit: int) -> str:
     return lead
 
 
+#: Around a citation in the notes' plain text (private-use characters): the notes keep it marked
+#: as a citation (``<span class="bibtex-citation">``), which stays in its original language.
+_CITE_OPEN, _CITE_CLOSE = "\ue000", "\ue001"
+_CITED = re.compile(f"{_CITE_OPEN}([^{_CITE_OPEN}{_CITE_CLOSE}]*){_CITE_CLOSE}")
+
+
+def _note_text(el) -> str:
+    """The plain text of ``el`` for the speaker notes, its citations marked."""
+    from bs4 import NavigableString
+
+    el = _copy(el)
+    for cite in el.select(".bibtex-citation"):
+        cite.replace_with(NavigableString(_CITE_OPEN + re.sub(r"\s+", " ", cite.get_text()).strip() + _CITE_CLOSE))
+    return _text(el)
+
+
 def _notes(paragraphs, limit: int = NOTES_MAX_CHARS) -> str:
     out = []
     for p in paragraphs:
-        t = _text(p)
+        t = _note_text(p)
         if not t:
             continue
         if out and sum(len(x) for x in out) + len(t) > limit:
@@ -398,7 +414,7 @@ def _section(name: str, sec, stem: str, where: str, lang: str = SOURCE_LANGUAGE)
         subs.append(title)
         paras = _prose(sub, direct=True)
         if paras:
-            sub_notes.append(f"{title}: {_sentences(_text(paras[0]), 3, 500)}")
+            sub_notes.append(f"{title}: {_sentences(_note_text(paras[0]), 3, 500)}")
     notes = _notes(own)
     if sub_notes:
         notes = "\n\n".join(x for x in [notes, *sub_notes] if x)
@@ -494,7 +510,11 @@ def _esc(text: str) -> str:
 def _notes_html(text: str) -> str:
     if not text.strip():
         return ""
-    paras = "".join(f"<p>{_esc(p)}</p>" for p in text.split("\n\n") if p.strip())
+    def para(p: str) -> str:
+        cited = _CITED.sub(lambda m: f'<span class="bibtex-citation">{m.group(1)}</span>', _esc(p))
+        return "<p>" + cited.replace(_CITE_OPEN, "").replace(_CITE_CLOSE, "") + "</p>"
+
+    paras = "".join(para(p) for p in text.split("\n\n") if p.strip())
     return f'\n<aside class="notes">{paras}</aside>'
 
 
@@ -596,15 +616,12 @@ def _answer_text(q: dict, lang: str = SOURCE_LANGUAGE) -> tuple[str, str]:
     return "; ".join(str(a["answer"]) for a in right), " ".join(str(a.get("feedback", "")) for a in right)
 
 
-# Letters for the choices of a quiz question, per alphabet of the deck's language.
-CHOICE_LETTERS = {"en": "ABCDEFGHIJ", "ru": "АБВГДЕЖЗИК"}
-
-
 def _quiz_slides(questions: list[dict], stem: str, lang: str = SOURCE_LANGUAGE) -> list[str]:
     tr = translator(lang)
     slides = []
     chosen = questions[:QUIZ_ITEMS]
-    letters = CHOICE_LETTERS.get(lang.split("-")[0].split("_")[0], CHOICE_LETTERS[SOURCE_LANGUAGE])
+    # the options' letters of the deck's language (the code catalog's), as capitals
+    letters = option_letters(lang).upper()
     several = _esc(tr(N_("(More than one answer may be right.)")))
     number = _esc(tr(N_("(A number.)")))
     answer_label = _esc(tr(N_("Answer:")))
