@@ -100,6 +100,10 @@ def test_known_names_come_from_the_terminology_and_the_sources():
     names = known_names()
     assert "Samantha Brletich" in names  # an author in data/sources.csv
     assert any(n for n in names if "Shanghai Cooperation" in n)  # a body in the terminology
+    assert "website-blocking" in names  # a row's identifier (data/measures.csv)
+    found = page_leaks(page("<table><tr><th>website-blocking</th><td>Блокировка сайтов</td></tr></table>"),
+                       "p.html", names=names)
+    assert found == []
 
 
 def test_site_leaks_reads_every_page_but_assets_and_redirects(tmp_path):

@@ -607,3 +607,16 @@ def test_long_russian_summary_point_is_cut_at_sentence_ends():
         assert text_of(piece).endswith("."), piece
         assert len(text_of(piece)) <= 300
     assert "Ёмкая ссылка. С точкой." in text_of(pieces[-1])  # a link is never cut
+
+
+def test_a_leads_citations_and_italics_stay_marked_up():
+    """A deck's plain texts keep a citation as a citation and a title in italics as italics: in
+    another edition both stay in their original language, and say so by their markup."""
+    para = BeautifulSoup('<p>Его подзаголовок <em>How Security Problems Emerge</em> показывает '
+                         '<span class="bibtex-citation">[<a href="#x"><em>A Title</em>, 2011</a>]</span> '
+                         'и <b>это</b> &lt;важно&gt;.</p>', "html.parser").p
+    html = slides._marked_html(slides._note_text(para))
+    assert html == ('Его подзаголовок <em>How Security Problems Emerge</em> показывает '
+                    '<span class="bibtex-citation">[A Title, 2011]</span> и это &lt;важно&gt;.')
+    cut = slides._marked_html(slides._note_text(para)[:30])  # a cut text drops the mark it left open
+    assert "\ue002" not in cut and "<em>" not in cut and cut.startswith("Его подзаголовок How")

@@ -109,7 +109,8 @@ def _split_names(text: str) -> list[str]:
 
 def known_names(root: str | Path | None = None) -> list[str]:
     """The names that stay as they are spelt in English: the terminology's people, bodies and
-    places (their ``en`` form) and the authors of ``data/sources.csv``, longest first."""
+    places (their ``en`` form), the authors of ``data/sources.csv`` and the data's row
+    identifiers (:func:`data_identifiers`), longest first."""
     root = Path(root) if root is not None else repo_root()
     names: set[str] = set()
     term_file = root / "locales" / "terminology.csv"
@@ -123,7 +124,28 @@ def known_names(root: str | Path | None = None) -> list[str]:
         with sources.open(encoding="utf-8", newline="") as fh:
             for row in csv.DictReader(fh):
                 names.update(_split_names(row.get("author") or ""))
+    names.update(data_identifiers(root))
     return sorted(names, key=len, reverse=True)
+
+
+def data_identifiers(root: Path) -> set[str]:
+    """The identifiers of the data package's rows (each table's primary key: ``website-blocking``,
+    ``ev-42``): the code and the tables name rows by them in every edition; they are not prose."""
+    import json
+
+    package = root / "data" / "datapackage.json"
+    if not package.is_file():
+        return set()
+    found: set[str] = set()
+    for resource in json.loads(package.read_text(encoding="utf-8")).get("resources", []):
+        key = (resource.get("schema") or {}).get("primaryKey")
+        key = key[0] if isinstance(key, list) and len(key) == 1 else key  # a key of one field
+        path = root / "data" / str(resource.get("path", ""))
+        if not isinstance(key, str) or not path.is_file():
+            continue
+        with path.open(encoding="utf-8", newline="") as fh:
+            found.update(v.strip() for row in csv.DictReader(fh) if (v := row.get(key) or "").strip())
+    return found
 
 
 def _names_pattern(names: Iterable[str]) -> re.Pattern | None:

@@ -318,20 +318,37 @@ def _sentences(text: str, count: int, limit: int) -> str:
     return lead
 
 
-#: Around a citation in the notes' plain text (private-use characters): the notes keep it marked
-#: as a citation (``<span class="bibtex-citation">``), which stays in its original language.
-_CITE_OPEN, _CITE_CLOSE = "\ue000", "\ue001"
-_CITED = re.compile(f"{_CITE_OPEN}([^{_CITE_OPEN}{_CITE_CLOSE}]*){_CITE_CLOSE}")
+#: The inline markup that the slides' plain texts (leads, notes) keep, as private-use characters
+#: around the text: a citation (it stays in its original language) and emphasis (a title in the
+#: original language is in italics inside a Russian sentence).
+_KEPT = {"cite": ("\ue000", "\ue001", '<span class="bibtex-citation">', "</span>"),
+         "em": ("\ue002", "\ue003", "<em>", "</em>")}
+_MARKS = "".join(o + c for o, c, _, _ in _KEPT.values())
 
 
 def _note_text(el) -> str:
-    """The plain text of ``el`` for the speaker notes, its citations marked."""
+    """The plain text of ``el`` for a lead or the speaker notes, its citations and emphasis marked
+    (:func:`_marked_html` writes them back as markup)."""
     from bs4 import NavigableString
 
     el = _copy(el)
-    for cite in el.select(".bibtex-citation"):
-        cite.replace_with(NavigableString(_CITE_OPEN + re.sub(r"\s+", " ", cite.get_text()).strip() + _CITE_CLOSE))
+    for selector, kind in ((".bibtex-citation", "cite"), ("em", "em")):
+        opening, closing = _KEPT[kind][:2]
+        for node in el.select(selector):
+            if node.find_parent(class_="bibtex-citation") is not None:
+                continue  # inside a citation: the citation is marked as a whole
+            text = re.sub(r"\s+", " ", node.get_text()).strip()
+            node.replace_with(NavigableString(opening + text.translate({ord(c): None for c in _MARKS}) + closing))
     return _text(el)
+
+
+def _marked_html(text: str) -> str:
+    """A :func:`_note_text` text as HTML: escaped, its marks as markup (a mark left open by a cut
+    text is dropped)."""
+    out = _esc(text)
+    for opening, closing, start, end in _KEPT.values():
+        out = re.sub(f"{opening}([^{_MARKS}]*){closing}", lambda m, s=start, e=end: f"{s}{m.group(1)}{e}", out)
+    return out.translate({ord(c): None for c in _MARKS})
 
 
 def _notes(paragraphs, limit: int = NOTES_MAX_CHARS) -> str:
@@ -401,10 +418,10 @@ def _prose(sec, direct: bool) -> list:
 def _section(name: str, sec, stem: str, where: str, lang: str = SOURCE_LANGUAGE) -> Section:
     own = _prose(sec, direct=True)
     every = own or _prose(sec, direct=False)
-    lead = _sentences(_text(every[0]), LEAD_SENTENCES, LEAD_MAX_CHARS) if every else ""
+    lead = _sentences(_note_text(every[0]), LEAD_SENTENCES, LEAD_MAX_CHARS) if every else ""
     if not lead:  # a section of lists or tables only
         first = sec.find(["li", "dt", "dd"])
-        lead = _sentences(_text(first), LEAD_SENTENCES, LEAD_MAX_CHARS) if first is not None else ""
+        lead = _sentences(_note_text(first), LEAD_SENTENCES, LEAD_MAX_CHARS) if first is not None else ""
     subs, sub_notes = [], []
     for sub in sec.find_all("section"):
         h = sub.find(["h3"], recursive=False)
@@ -510,11 +527,7 @@ def _esc(text: str) -> str:
 def _notes_html(text: str) -> str:
     if not text.strip():
         return ""
-    def para(p: str) -> str:
-        cited = _CITED.sub(lambda m: f'<span class="bibtex-citation">{m.group(1)}</span>', _esc(p))
-        return "<p>" + cited.replace(_CITE_OPEN, "").replace(_CITE_CLOSE, "") + "</p>"
-
-    paras = "".join(para(p) for p in text.split("\n\n") if p.strip())
+    paras = "".join(f"<p>{_marked_html(p)}</p>" for p in text.split("\n\n") if p.strip())
     return f'\n<aside class="notes">{paras}</aside>'
 
 
@@ -694,7 +707,7 @@ def deck_html(ch: Chapter, *, book_title: str = "", language: str = SOURCE_LANGU
                                    "figures and tables follows it.")), classes=_density(items)))
     in_the_book = _esc(tr(N_("The section in the book")))
     for sec in ch.sections:
-        body = f'<p class="lead">{_esc(sec.lead)}</p>\n' if sec.lead else ""
+        body = f'<p class="lead">{_marked_html(sec.lead)}</p>\n' if sec.lead else ""
         if sec.subsections:
             body += "<ul class=\"subsections\">" + "".join(
                 f"<li>{_esc(s)}</li>" for s in sec.subsections) + "</ul>\n"
