@@ -339,24 +339,36 @@ def definitions_by_kind(definitions: pd.DataFrame, lang: str = "en") -> pd.DataF
     }).reset_index(drop=True)
 
 
-def tables_overview(tables: dict[str, pd.DataFrame], package: dict | None = None) -> pd.DataFrame:
+#: The columns of :func:`tables_overview`, as a reader reads them.
+OVERVIEW_COLUMNS = (N_("table"), N_("rows"), N_("columns"), N_("what it holds"))
+
+
+def tables_overview(tables: dict[str, pd.DataFrame], package: dict | None = None,
+                    lang: str = "en") -> pd.DataFrame:
     """One row per data table: its name, number of rows and columns, and what it holds (chapter 0).
 
     ``tables`` is ``{name: DataFrame}`` as returned by ``ctmodule.data.load_all()``; ``package``
     is the parsed ``datapackage.json`` (``ctmodule.data.read_package()``), from which each table's
-    ``title`` or ``description`` is taken when present. Tables keep the order given.
+    ``title`` or ``description`` is taken when present; in another language ``lang``, its
+    ``title_<lang>`` (a table with a title but none in ``lang`` is an error naming it), and the
+    headers in that language. Tables keep the order given.
     """
     described: dict[str, str] = {}
     for resource in (package or {}).get("resources", []):
         text = resource.get("title") or resource.get("description") or ""
+        if lang != "en" and resource.get("title"):
+            text = resource.get(f"title_{lang}") or ""
+            if not text:
+                raise ValueError(f"data/datapackage.json: the table {resource.get('name')!r} has no "
+                                 f"title_{lang} (its title in that language)")
         described[str(resource.get("name"))] = " ".join(str(text).split())
     rows = [
         (name, len(df), len(df.columns), described.get(name, ""))
         for name, df in tables.items()
     ]
-    out = pd.DataFrame(rows, columns=["table", "rows", "columns", "what it holds"])
-    out["rows"] = out["rows"].astype("int64")
-    out["columns"] = out["columns"].astype("int64")
+    out = pd.DataFrame(rows, columns=[gettext(c, lang) for c in OVERVIEW_COLUMNS])
+    for column in out.columns[1:3]:
+        out[column] = out[column].astype("int64")
     return out
 
 
