@@ -311,7 +311,8 @@ FEATURES_JS = """() => ({
   math: document.querySelectorAll('article .math').length,
   mjx: document.querySelectorAll('mjx-container').length,
   mjxErrors: document.querySelectorAll('mjx-merror, [data-mjx-error]').length,
-  quiz: document.querySelectorAll('.Quiz').length,
+  // the quizzes the reader sees (an output carries every language's; the page shows its own)
+  quiz: Array.from(document.querySelectorAll('.Quiz')).filter(q => q.offsetParent !== null).length,
   images: document.querySelectorAll('article img').length,
   widgetViews: document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]').length,
   widgetsRendered: Array.from(document.querySelectorAll('.widget-subarea > .jupyter-widgets'))
@@ -336,6 +337,8 @@ def answer_quiz_questions(page) -> list[str]:
     choice; a wrong number for a numeric one); return the feedback texts shown."""
     feedback = []
     for quiz in page.query_selector_all(".Quiz"):
+        if not quiz.is_visible():  # another language's variant of the output, hidden on this page
+            continue
         fb = quiz.query_selector(".Feedback")
         buttons = quiz.query_selector_all("label.MCButton")
         number = quiz.query_selector("input.Input-text")
