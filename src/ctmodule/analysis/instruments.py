@@ -367,9 +367,10 @@ class HTMLTable:
         self.df = df
         self.index = index
 
-    def _repr_html_(self) -> str:
+    def _repr_html_(self, classes: str | None = None) -> str:
         return self.df.to_html(index=self.index, border=0, na_rep="", escape=True,
-                               classes="dataframe ctmodule-table", justify="left")
+                               classes="dataframe ctmodule-table" + (f" {classes}" if classes else ""),
+                               justify="left")
 
     def __repr__(self) -> str:
         return self.df.to_string(index=self.index)

@@ -54,10 +54,13 @@ def per_language(value, langs: list[str] | None = None) -> dict | None:
 def _glue_variants(name: str, variants: dict, convert: Callable) -> dict:
     from myst_nb import glue as myst_glue
 
+    from ctmodule.book.frames import plain
+
     done = {}
     for lang, value in variants.items():
         done[lang] = convert(value)
-        myst_glue(variant_key(name, lang), done[lang], display=False)
+        with plain():  # a table made in its language: shown as it is, not once per language
+            myst_glue(variant_key(name, lang), done[lang], display=False)
     return done
 
 
