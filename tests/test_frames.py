@@ -146,3 +146,32 @@ def test_the_definitions_comparison(shell):
     assert gettext("status", "ru") in _headers(ru)
     assert gettext("both", "ru") in ru.get_text()
     assert frames.untranslated(defs.compare(de, a, b, elements=elements), "ru") == []
+
+
+def test_a_sources_title_stays_in_its_language_and_is_marked(shell):
+    """A source's title stays as the bibliography writes it; the Russian variant marks it English."""
+    table = data.load("instruments")
+    rows = data.sources_for(table["source_id"].iloc[0])
+    html, _ = _html(shell, rows[["source_id", "title", "year"]])
+    ru = _variant(html, "ru")
+    title = rows["title"].iloc[0]
+    marked = [s.get_text() for s in ru.find_all("span", attrs={"lang": "en"})]
+    assert any(title.startswith(m.rstrip(".")) for m in marked)
+    assert not _variant(html, "en").find_all("span", attrs={"lang": "en"})
+    assert gettext("title", "ru") in _headers(ru)
+
+
+def test_the_figure_in_words_in_every_language(monkeypatch):
+    import IPython.display
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "publish_display_data", lambda bundle, **kw: shown.append(bundle))
+    table = claims.status_by_claimant()
+    figures.in_words(lambda lang: claims.describe_status_by_claimant(table, lang=lang))
+    (bundle,) = shown
+    ru = _variant(bundle["text/html"], "ru").get_text()
+    assert gettext(figures.IN_WORDS, "ru") in ru and gettext(figures.IN_WORDS, "ru") != figures.IN_WORDS
+    assert gettext(claims.CLAIMANT_GROUPS["seed_critic"], "ru") in ru
+    assert str(int(table["total"].iloc[0])) in ru
+    assert bundle["text/plain"].startswith("The figure in words. Seed texts (critics): ")
+    assert bilingual.markdown_variant(bundle["text/markdown"], "ru").startswith("**" + gettext(figures.IN_WORDS, "ru"))

@@ -296,10 +296,47 @@ def variants(frame, render: Callable | None = None, langs: list[str] | None = No
             out[lang] = render(frame)
             continue
         missing = untranslated(frame, lang)
-        out[lang] = render(translate(frame, lang), MISSING_CLASS if missing else None)
+        markup = render(translate(frame, lang), MISSING_CLASS if missing else None)
+        out[lang] = _mark_original(markup, _original_values(frame))
     if len(out) == 1:
         return out[SOURCE_LANGUAGE]
     return INLINE_STYLE + variants_html(out)
+
+
+#: Columns of a table that stay in their source's language, as the bibliography does: a source's
+#: author, title and publisher (and the label made from them). In another edition each such cell
+#: is marked with its language (``<span lang="en">``: English where it has no Cyrillic letter), so
+#: that a screen reader reads it as English and the prose check knows it is a title, not prose.
+ORIGINAL_LANGUAGE = {"sources": ("author", "title", "publisher", "label")}
+_CYRILLIC = re.compile(r"[А-Яа-яЁё]")
+
+
+def _original_values(frame) -> set[str]:
+    """The texts of ``frame`` that stay in their source's language (:data:`ORIGINAL_LANGUAGE`):
+    the frame's ``attrs["resource"]`` names its table (:func:`ctmodule.data.load` sets it)."""
+    columns = ORIGINAL_LANGUAGE.get(str(frame.attrs.get("resource", "")), ())
+    found = set()
+    for column in columns:
+        if column in frame.columns:
+            found.update(t for t in (_text(v) for v in frame[column]) if t and not _CYRILLIC.search(t))
+    return found
+
+
+def _mark_original(markup: str, values: set[str]) -> str:
+    """Mark the cells of ``markup`` whose text is one of ``values`` (or its start, where pandas
+    shortened it with ``...``) as English."""
+    if not values:
+        return markup
+    import html as _html
+
+    def one(match):
+        text = " ".join(_html.unescape(match[2]).split())
+        cut = text[:-3] if text.endswith("...") else None
+        if text in values or (cut and any(v.startswith(cut) for v in values)):
+            return f'{match[1]}<span lang="{SOURCE_LANGUAGE}">{match[2]}</span>{match[3]}'
+        return match[0]
+
+    return re.sub(r"(<td[^>]*>)([^<]+)(</td>)", one, markup)
 
 
 _PLAIN = [False]
