@@ -197,13 +197,27 @@ def status_by_claimant(claims=None, *, by: str = "group"):
     return table
 
 
-def describe_status_by_claimant(table=None) -> str:
+#: One row of :func:`describe_status_by_claimant` in a language other than English: a form that
+#: needs no plural of its own (the English sentence agrees with each number).
+DESCRIBE_ROW = N_("{label}: {total} claims in all; confirmed: {confirmed}, differing from other "
+                  "sources: {differs}, unverified: {unverified}.")
+
+
+def describe_status_by_claimant(table=None, lang: str = "en") -> str:
     """A text description of :func:`status_by_claimant` (for the figure's readers), one
     sentence per row, generated from the numbers: "Seed texts (critics): 26 claims, of which
-    13 are confirmed, 6 differ from other sources and 7 are unverified."
+    13 are confirmed, 6 differ from other sources and 7 are unverified." In another ``lang``, each
+    row is :data:`DESCRIBE_ROW` translated, its label too.
     """
     if table is None:
         table = status_by_claimant()
+    if lang != "en":
+        return " ".join(
+            gettext(DESCRIBE_ROW, lang).format(
+                label=gettext(CLAIMANT_LABELS.get(str(key), str(key)), lang),
+                total=int(row["total"]), confirmed=int(row["confirmed"]), differs=int(row["differs"]),
+                unverified=int(row["unverified"]))
+            for key, row in table.iterrows())
 
     def n(count: int, one: str, many: str) -> str:
         return f"{count} {one if count == 1 else many}"
