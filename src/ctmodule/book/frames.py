@@ -61,6 +61,9 @@ HEADERS = (
     N_("field"), N_("yours"), N_("module"), N_("agreed"), N_("missed"), N_("extra"), N_("match"),
 )
 
+#: Values that a chapter's code writes into a table itself (``fillna({...: "no counterpart"})``).
+VALUES = (N_("no counterpart"),)
+
 _IDENTIFIER = re.compile(r"^\w*[_\d]\w*$")
 
 
@@ -157,7 +160,7 @@ class Translations:
         """A cell or an index label of ``column`` in this language (unchanged where unknown)."""
         if not isinstance(value, str) or self.lang == SOURCE_LANGUAGE or _identifiers(column):
             return value
-        key = value.strip()
+        key = _text(value)
         pairs = self.by_column.get(column) if isinstance(column, str) else None
         if pairs and key in pairs:
             return pairs[key]
