@@ -175,3 +175,21 @@ def test_the_figure_in_words_in_every_language(monkeypatch):
     assert str(int(table["total"].iloc[0])) in ru
     assert bundle["text/plain"].startswith("The figure in words. Seed texts (critics): ")
     assert bilingual.markdown_variant(bundle["text/markdown"], "ru").startswith("**" + gettext(figures.IN_WORDS, "ru"))
+
+
+def test_the_datas_identifiers_are_code_in_another_language(shell):
+    """An id of the data (a measure's, a case's) is the name the reader types: set as code in the
+    Russian variant, and in a table glued in Russian, not left as an untranslated word."""
+    from ctmodule.analysis import cases as cs
+
+    measures, sources = data.load("measures"), data.load("sources")
+    with frames.plain("ru"):
+        glued = frames._frame_html(cs.information_controls(measures, sources=sources, labels=True,
+                                                           lang="ru", index=True))
+    ids = {c.get_text() for c in BeautifulSoup(glued, "html.parser").find_all("code")}
+    assert "website-blocking" in ids and bilingual.WRAPPER_CLASS not in glued
+    with frames.plain("en"):
+        assert "<code>" not in frames._frame_html(cs.information_controls(measures, index=True))
+    html, _ = _html(shell, data.load("elements")[["element_id", "label"]])
+    assert _variant(html, "ru").find("code").get_text() == "violence_or_threat"
+    assert not _variant(html, "en").find("code")

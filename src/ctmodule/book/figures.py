@@ -60,7 +60,7 @@ def _glue_variants(name: str, variants: dict, convert: Callable) -> dict:
     done = {}
     for lang, value in variants.items():
         done[lang] = convert(value)
-        with plain():  # a table made in its language: shown as it is, not once per language
+        with plain(lang):  # a table made in its language: shown as it is, not once per language
             myst_glue(variant_key(name, lang), done[lang], display=False)
     return done
 

@@ -113,12 +113,19 @@ class Translations:
         self.lang = lang
         self.by_column: dict[str, dict[str, str]] = {}
         self.anywhere: dict[str, str] = {}
+        #: the data's identifiers that are no word (``khalabuzar-2017``, ``unsc_1566``), see :func:`_mark_identifiers`
+        self.ids: frozenset[str] = frozenset()
         if lang == SOURCE_LANGUAGE:
             return
         from ctmodule import data
 
         suffix = f"_{lang}"
-        for frame in data.load_all().values():
+        tables = data.load_all()
+        self.ids = frozenset(
+            part.strip() for frame in tables.values() for column in frame.columns if column.endswith("_id")
+            for value in frame[column].dropna() for part in str(value).split(";")
+            if re.fullmatch(r"[a-z0-9]+(?:[-_][a-z0-9]+)+|[a-z]+\d+[a-z0-9]*", part.strip()))
+        for frame in tables.values():
             for column in frame.columns:
                 target = f"{column}{suffix}"
                 if target not in frame.columns:
@@ -299,8 +306,7 @@ def variants(frame, render: Callable | None = None, langs: list[str] | None = No
             out[lang] = render(frame)
             continue
         missing = untranslated(frame, lang)
-        markup = render(translate(frame, lang), MISSING_CLASS if missing else None)
-        out[lang] = _mark_original(markup, _original_values(frame))
+        out[lang] = _marked(render(translate(frame, lang), MISSING_CLASS if missing else None), frame, lang)
     if len(out) == 1:
         return out[SOURCE_LANGUAGE]
     return INLINE_STYLE + variants_html(out)
@@ -342,29 +348,51 @@ def _mark_original(markup: str, values: set[str]) -> str:
     return re.sub(r"(<td[^>]*>)([^<]+)(</td>)", one, markup)
 
 
-_PLAIN = [False]
+_PLAIN: list[str | None] = [None]
 
 
 @contextlib.contextmanager
-def plain() -> Iterator[None]:
-    """Within this block the formatter writes frames as pandas does (a value already in its language)."""
+def plain(lang: str = SOURCE_LANGUAGE) -> Iterator[None]:
+    """Within this block the formatter writes frames as pandas does: a value already in its
+    language ``lang`` (a table glued once per language). In another language than the source,
+    the data's identifiers and the sources' titles in it are marked as in :func:`variants`."""
     before = _PLAIN[0]
-    _PLAIN[0] = True
+    _PLAIN[0] = lang
     try:
         yield
     finally:
         _PLAIN[0] = before
 
 
+def _marked(markup: str, frame, lang: str) -> str:
+    """A variant's HTML in ``lang`` with the sources' titles and the data's identifiers marked."""
+    if lang == SOURCE_LANGUAGE or not markup:
+        return markup
+    return _mark_identifiers(_mark_original(markup, _original_values(frame)), translations(lang).ids)
+
+
+def _mark_identifiers(markup: str, ids: frozenset[str]) -> str:
+    """Set the cells whose whole text is an identifier of the data (``khalabuzar-2017``: a value of
+    an ``*_id`` column) as code: the name the reader types in a cell, not a word to translate."""
+    if not ids:
+        return markup
+
+    def one(match):
+        text = match[2].strip()
+        return f"{match[1]}<code>{match[2]}</code>{match[3]}" if text in ids else match[0]
+
+    return re.sub(r"(<t[hd][^>]*>)([^<]+)(</t[hd]>)", one, markup)
+
+
 def _frame_html(frame):
-    if _PLAIN[0]:
-        return frame._repr_html_()
+    if _PLAIN[0] is not None:
+        return _marked(frame._repr_html_(), frame, _PLAIN[0])
     return variants(frame)
 
 
 def _html_table(table):
-    if _PLAIN[0]:
-        return table._repr_html_()
+    if _PLAIN[0] is not None:
+        return _marked(table._repr_html_(), table.df, _PLAIN[0])
     from ctmodule.analysis.instruments import HTMLTable
 
     return variants(table.df, lambda f, classes=None: HTMLTable(f, index=table.index)._repr_html_(classes))
@@ -372,7 +400,7 @@ def _html_table(table):
 
 def _readable_table(table):
     bundle = table._repr_mimebundle_()
-    if _PLAIN[0] or getattr(table, "frame", None) is None:
+    if _PLAIN[0] is not None or getattr(table, "frame", None) is None:
         return bundle
     from ctmodule.analysis.claims import full_table
 
