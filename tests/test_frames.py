@@ -193,3 +193,15 @@ def test_the_datas_identifiers_are_code_in_another_language(shell):
     html, _ = _html(shell, data.load("elements")[["element_id", "label"]])
     assert _variant(html, "ru").find("code").get_text() == "violence_or_threat"
     assert not _variant(html, "en").find("code")
+
+
+def test_the_overview_of_the_tables_reads_the_data_dictionarys_translation():
+    """Chapter 0 glues its table of the data tables per language: a table's name is an identifier
+    and stays, its title is the data dictionary's Russian one."""
+    overview = instruments.tables_overview(data.load_all(), data.read_package())
+    ru = frames.translate(overview, "ru")
+    assert ru.iloc[:, 0].tolist() == overview["table"].tolist()
+    assert list(ru.columns) == [gettext(c, "ru") for c in overview.columns]
+    holds = dict(zip(overview["table"], ru.iloc[:, 3], strict=True))
+    assert holds["measures"].startswith("Меры по борьбе с терроризмом")
+    assert all(re.search("[А-Яа-я]", text) for text in holds.values())
