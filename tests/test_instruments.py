@@ -455,20 +455,3 @@ def test_the_definitions_table_in_russian():
     with pytest.raises(DataError, match="jurisdiction_ru"):
         ins.definitions_by_kind(definitions.drop(columns="jurisdiction_ru"), lang="ru")
 
-
-def test_tables_overview_in_russian_has_the_tables_russian_titles():
-    from ctmodule import data
-    from ctmodule.book.i18n import translations
-    from ctmodule.paths import repo_root
-
-    tables, package = data.load_all(), data.read_package()
-    out = ins.tables_overview(tables, package, lang="ru")
-    assert list(out.columns) == ["таблица", "строк", "столбцов", "содержание"]
-    assert out.iloc[:, 0].tolist() == list(tables), "the tables' names are identifiers, the same in every edition"
-    # the title in the data is the one the data dictionary's catalog gives its heading
-    catalog = translations(repo_root() / "locales" / "ru" / "LC_MESSAGES" / "appendix" / "data-dictionary.po")
-    for resource in package["resources"]:
-        heading = f"{resource['title']} (`{resource['name']}`)"
-        assert catalog[heading] == f"{resource['title_ru']} (`{resource['name']}`)", resource["name"]
-    with pytest.raises(ValueError, match="'tiny' has no title_ru"):
-        ins.tables_overview({"tiny": pd.DataFrame()}, {"resources": [{"name": "tiny", "title": "Tiny"}]}, lang="ru")

@@ -250,13 +250,10 @@ def test_no_english_prose_in_the_text_of_the_other_editions(site, langs):
     assert not leaks, f"{len(leaks)} English leaks in the text:\n" + _summary(leaks)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "issue 18: the notebook outputs are still drawn in English in the Russian edition: the "
-    "explorers (branch s18-expl) and the figures and glued tables of the chapters (branch s18-figs); "
-    "strict: passes, and so fails here, once those branches are merged"))
 def test_no_english_prose_in_the_outputs_of_the_other_editions(site, langs):
-    """The notebook outputs (figures, glued tables) and the explorers: each carries the page's
-    language (ctmodule.book.bilingual), so none shows English prose or labels."""
+    """The notebook outputs (figures, glued tables, the tables code cells show: ctmodule.book.frames)
+    and the explorers: each carries the page's language (ctmodule.book.bilingual), so none shows
+    English prose or labels."""
     leaks = _leaks(site, langs, {"output", "explorer"})
     assert not leaks, f"{len(leaks)} English leaks in outputs and explorers:\n" + _summary(leaks)
 

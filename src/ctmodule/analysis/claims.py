@@ -69,6 +69,15 @@ GROUP_ORDER = tuple(dict.fromkeys(CLAIMANT_GROUPS.values()))
 SOURCE_GROUPS = ("government", "international organisation", "NGO", "media", "academic", "other")
 """The groups :func:`source_group` sorts a source's ``type`` into, in display order."""
 
+#: The groups of :data:`SOURCE_GROUPS` as a reader reads them.
+SOURCE_GROUP_LABELS = {"government": N_("government"), "international organisation": N_("international organisation"),
+                       "NGO": N_("NGO"), "media": N_("media"), "academic": N_("academic"), "other": N_("other")}
+
+#: The schema's ``sources.type`` values as a reader reads them.
+SOURCE_TYPE_LABELS = {"seed": N_("seed text"), "ngo": N_("NGO"), "legal": N_("legal text"),
+                      "dataset": N_("dataset"), "academic": N_("academic"), "official": N_("official"),
+                      "other": N_("other"), "news": N_("news")}
+
 # Exact values of ``sources.type`` in the data package, and how they are grouped.
 _TYPE_GROUPS = {
     "news": "media",
@@ -188,13 +197,27 @@ def status_by_claimant(claims=None, *, by: str = "group"):
     return table
 
 
-def describe_status_by_claimant(table=None) -> str:
+#: One row of :func:`describe_status_by_claimant` in a language other than English: a form that
+#: needs no plural of its own (the English sentence agrees with each number).
+DESCRIBE_ROW = N_("{label}: {total} claims in all; confirmed: {confirmed}, differing from other "
+                  "sources: {differs}, unverified: {unverified}.")
+
+
+def describe_status_by_claimant(table=None, lang: str = "en") -> str:
     """A text description of :func:`status_by_claimant` (for the figure's readers), one
     sentence per row, generated from the numbers: "Seed texts (critics): 26 claims, of which
-    13 are confirmed, 6 differ from other sources and 7 are unverified."
+    13 are confirmed, 6 differ from other sources and 7 are unverified." In another ``lang``, each
+    row is :data:`DESCRIBE_ROW` translated, its label too.
     """
     if table is None:
         table = status_by_claimant()
+    if lang != "en":
+        return " ".join(
+            gettext(DESCRIBE_ROW, lang).format(
+                label=gettext(CLAIMANT_LABELS.get(str(key), str(key)), lang),
+                total=int(row["total"]), confirmed=int(row["confirmed"]), differs=int(row["differs"]),
+                unverified=int(row["unverified"]))
+            for key, row in table.iterrows())
 
     def n(count: int, one: str, many: str) -> str:
         return f"{count} {one if count == 1 else many}"
@@ -669,15 +692,18 @@ class ReadableTable:
     in full, without the index. ``.data`` holds the markdown source, ``.html`` the HTML.
     """
 
-    def __init__(self, markdown: str, html: str):
+    def __init__(self, markdown: str, html: str, frame=None, index: bool = False):
         self.data = markdown
         self.html = html
+        #: the frame shown and whether its index is (the book writes it in every language from them)
+        self.frame = frame
+        self.index = index
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         return {"text/html": self.html, "text/markdown": self.data, "text/plain": self.data}
 
 
-def full_table(frame, *, index: bool = False) -> ReadableTable:
+def full_table(frame, *, index: bool = False, classes: str | None = None) -> ReadableTable:
     """Render a small DataFrame in full as a :class:`ReadableTable` (HTML and a pipe table).
 
     Pipes in cells are escaped and line breaks become spaces in the markdown version;
@@ -699,6 +725,7 @@ def full_table(frame, *, index: bool = False) -> ReadableTable:
         "<tr>" + "".join(f'<td style="text-align:left">{_html.escape(v)}</td>' for v in row) + "</tr>"
         for row in rows
     )
-    markup = f'<table class="table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
-    return ReadableTable("\n".join(md), markup)
+    css = "table" + (f" {classes}" if classes else "")
+    markup = f'<table class="{css}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    return ReadableTable("\n".join(md), markup, frame, index)
 

@@ -47,6 +47,10 @@ from ctmodule.l10n import N_, gettext
 #: The mark written in each cell of the element grid (the figure does not rely on colour alone).
 GRID_MARKS = {"yes": N_("yes"), "partial": N_("part"), "no": N_("no"), "ambiguous": "?"}
 
+#: The ``status`` of an element in :func:`compare`, as a reader reads it.
+SHARED_LABELS = {"both": N_("both"), "partly shared": N_("partly shared"), "only A": N_("only A"),
+                 "only B": N_("only B"), "neither": N_("neither"), "not coded": N_("not coded")}
+
 #: Numeric value of each coded cell.
 VALUE_SCORES: dict[str, float] = {"yes": 1.0, "partial": 0.5, "no": 0.0}
 

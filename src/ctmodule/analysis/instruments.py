@@ -339,36 +339,26 @@ def definitions_by_kind(definitions: pd.DataFrame, lang: str = "en") -> pd.DataF
     }).reset_index(drop=True)
 
 
-#: The columns of :func:`tables_overview`, as a reader reads them.
-OVERVIEW_COLUMNS = (N_("table"), N_("rows"), N_("columns"), N_("what it holds"))
-
-
-def tables_overview(tables: dict[str, pd.DataFrame], package: dict | None = None,
-                    lang: str = "en") -> pd.DataFrame:
+def tables_overview(tables: dict[str, pd.DataFrame], package: dict | None = None) -> pd.DataFrame:
     """One row per data table: its name, number of rows and columns, and what it holds (chapter 0).
 
     ``tables`` is ``{name: DataFrame}`` as returned by ``ctmodule.data.load_all()``; ``package``
     is the parsed ``datapackage.json`` (``ctmodule.data.read_package()``), from which each table's
-    ``title`` or ``description`` is taken when present; in another language ``lang``, its
-    ``title_<lang>`` (a table with a title but none in ``lang`` is an error naming it), and the
-    headers in that language. Tables keep the order given.
+    ``title`` or ``description`` is taken when present. Tables keep the order given. (Another
+    edition shows it through ``ctmodule.book.frames.translate``: the headers from the code
+    catalog, the titles from the data dictionary's.)
     """
     described: dict[str, str] = {}
     for resource in (package or {}).get("resources", []):
         text = resource.get("title") or resource.get("description") or ""
-        if lang != "en" and resource.get("title"):
-            text = resource.get(f"title_{lang}") or ""
-            if not text:
-                raise ValueError(f"data/datapackage.json: the table {resource.get('name')!r} has no "
-                                 f"title_{lang} (its title in that language)")
         described[str(resource.get("name"))] = " ".join(str(text).split())
     rows = [
         (name, len(df), len(df.columns), described.get(name, ""))
         for name, df in tables.items()
     ]
-    out = pd.DataFrame(rows, columns=[gettext(c, lang) for c in OVERVIEW_COLUMNS])
-    for column in out.columns[1:3]:
-        out[column] = out[column].astype("int64")
+    out = pd.DataFrame(rows, columns=["table", "rows", "columns", "what it holds"])
+    out["rows"] = out["rows"].astype("int64")
+    out["columns"] = out["columns"].astype("int64")
     return out
 
 
@@ -379,9 +369,10 @@ class HTMLTable:
         self.df = df
         self.index = index
 
-    def _repr_html_(self) -> str:
+    def _repr_html_(self, classes: str | None = None) -> str:
         return self.df.to_html(index=self.index, border=0, na_rep="", escape=True,
-                               classes="dataframe ctmodule-table", justify="left")
+                               classes="dataframe ctmodule-table" + (f" {classes}" if classes else ""),
+                               justify="left")
 
     def __repr__(self) -> str:
         return self.df.to_string(index=self.index)

@@ -33,6 +33,9 @@ CATEGORY_LABELS = {
 #: The schema's ``confidence`` values, as a reader reads them.
 CONFIDENCE_LABELS = {"confirmed": N_("confirmed"), "partial": N_("partial"), "unconfirmed": N_("unconfirmed")}
 
+#: The schema's ``date_precision`` values, as a reader reads them.
+PRECISION_LABELS = {"day": N_("day"), "month": N_("month"), "year": N_("year")}
+
 #: Kazakhstan's term as an elected member of the UN Security Council.
 UNSC_TERM = ("2017-01-01", "2018-12-31")
 

@@ -19,3 +19,9 @@
 This part may import :mod:`ctmodule.data`, :mod:`ctmodule.analysis` and :mod:`ctmodule.explorers`,
 never :mod:`ctmodule.grading`.
 """
+
+# In a notebook (IPython), the tables a code cell shows are written in every language of the book
+# (:mod:`ctmodule.book.frames`); outside IPython this does nothing.
+from ctmodule.book import frames as _frames  # noqa: E402
+
+_frames.install()

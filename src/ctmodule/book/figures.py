@@ -35,6 +35,7 @@ from collections.abc import Callable
 
 from ctmodule.analysis.plotting import RenderedFigure
 from ctmodule.book.bilingual import SOURCE_LANGUAGE, variant_key
+from ctmodule.l10n import N_
 
 
 def per_language(value, langs: list[str] | None = None) -> dict | None:
@@ -54,10 +55,13 @@ def per_language(value, langs: list[str] | None = None) -> dict | None:
 def _glue_variants(name: str, variants: dict, convert: Callable) -> dict:
     from myst_nb import glue as myst_glue
 
+    from ctmodule.book.frames import plain
+
     done = {}
     for lang, value in variants.items():
         done[lang] = convert(value)
-        myst_glue(variant_key(name, lang), done[lang], display=False)
+        with plain(lang):  # a table made in its language: shown as it is, not once per language
+            myst_glue(variant_key(name, lang), done[lang], display=False)
     return done
 
 
@@ -117,3 +121,27 @@ def glue_figure(name: str, fig, *, display: bool = True) -> RenderedFigure:
     if display:
         _show(name, rendered)
     return rendered
+
+
+#: The lead-in of a figure's description in words (:func:`in_words`).
+IN_WORDS = N_("The figure in words.")
+
+
+def in_words(text) -> None:
+    """Show a figure's description in words, under a bold lead-in, in every language: ``text`` is
+    a function of the language (``lambda lang: claims.describe_status_by_claimant(table,
+    lang=lang)``). The site shows the page's language (:func:`ctmodule.book.bilingual.variants_html`),
+    the PDF its edition's part (``text/markdown``), JupyterLab and nbval the English text."""
+    from IPython.display import publish_display_data
+
+    from ctmodule.book.bilingual import markdown_variants, variants_html
+    from ctmodule.l10n import gettext, languages
+
+    texts = {lang: (gettext(IN_WORDS, lang), text(lang)) for lang in languages()}
+    bundle = {
+        "text/html": variants_html({lang: f"<p><strong>{html.escape(lead)}</strong> {html.escape(body)}</p>"
+                                    for lang, (lead, body) in texts.items()}),
+        "text/markdown": markdown_variants({lang: f"**{lead}** {body}" for lang, (lead, body) in texts.items()}),
+        "text/plain": " ".join(texts[SOURCE_LANGUAGE]),
+    }
+    publish_display_data(bundle)
