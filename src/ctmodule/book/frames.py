@@ -406,6 +406,14 @@ def _readable_table(table):
 
     bundle["text/html"] = variants(
         table.frame, lambda f, classes=None: full_table(f, index=table.index, classes=classes).html)
+    # its pipe table, which the PDF prints, in every language too (each edition's PDF prints its own:
+    # ctmodule.book.i18n.LanguageMarkdown)
+    from ctmodule.book.bilingual import markdown_variants
+
+    bundle["text/markdown"] = markdown_variants({
+        lang: full_table(table.frame if lang == SOURCE_LANGUAGE else translate(table.frame, lang),
+                         index=table.index).data
+        for lang in languages()})
     return bundle
 
 
