@@ -265,8 +265,9 @@ QUIZ_WORDS = {"en": {"right": "Correct!", "wrong": "Incorrect -- try again.", "n
 ANSWER_WITHOUT_FEEDBACK_JS = """([lang, correct]) => {
   // the first choice question of the page's quiz in ``lang``: its answer's own feedback removed,
   // so that jupyterquiz shows its own words, then clicked
-  const variant = document.querySelector('.ctmodule-l10n > div[lang="' + lang + '"]');
-  const quiz = Array.from(variant.querySelectorAll('.Quiz')).find(q => q.querySelector('label.MCButton'));
+  // (the page's tables carry every language too: the quiz's is the block that holds a quiz)
+  const quiz = Array.from(document.querySelectorAll('.ctmodule-l10n > div[lang="' + lang + '"] .Quiz'))
+      .find(q => q.querySelector('label.MCButton'));
   const label = Array.from(quiz.querySelectorAll('label.MCButton'))
       .find(l => (l.dataset.correct === 'true') === correct);
   delete label.dataset.feedback;

@@ -606,10 +606,14 @@ def _chunks(items: list[str], budget: int) -> list[list[str]]:
     return chunks
 
 
+#: What a list item costs in a slide's height, in characters of running text (it starts a line).
+LIST_ITEM_CHARS = 45
+
+
 def _density(fragment: str) -> str:
     # (a Russian text runs about a fifth longer than its English: the outcomes of some chapters
-    # need the second step)
-    n = _visible_len(fragment)
+    # need the second step; a question's six short choices take six lines, whatever their length)
+    n = _visible_len(fragment) + LIST_ITEM_CHARS * len(_soup(fragment).find_all("li"))
     return "dense denser" if n > 820 else "dense" if n > 560 else ""
 
 
