@@ -505,3 +505,17 @@ def test_summary_and_progress(capsys):
     bar.step("b")
     err = capsys.readouterr().err
     assert "\r[" in err and "2/2" in err
+
+
+def test_a_runtime_under_tmp_is_bound_after_the_sandboxs_own_tmp(monkeypatch, tmp_path):
+    """A checkout or a venv under /tmp: the sandbox's fresh /tmp would hide the interpreter, and
+    grading refused with "execvp .../.venv/bin/python: No such file or directory"."""
+    from ctmodule.grading import sandbox
+
+    monkeypatch.setattr(sandbox, "_runtime_paths", lambda: ["/opt/python", "/tmp/clone/.venv"])
+    monkeypatch.setattr(sandbox, "bwrap_path", lambda: "/usr/bin/bwrap")
+    cmd = sandbox.bwrap_command(tmp_path, tmp_path, sandbox.Limits())
+    pairs = [(cmd[i], cmd[i + 1]) for i in range(len(cmd) - 1)]
+    tmpfs = pairs.index(("--tmpfs", "/tmp"))
+    venv = pairs.index(("--ro-bind", "/tmp/clone/.venv"))
+    assert pairs.index(("--ro-bind", "/opt/python")) < tmpfs < venv

@@ -128,11 +128,18 @@ def bwrap_command(runner_dir: Path, exercise_dir: Path, limits: Limits) -> list[
     for etc in ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/alternatives",
                 "/etc/localtime", "/etc/fonts", "/etc/mime.types"):
         cmd += ["--ro-bind-try", etc, etc]
-    for p in _runtime_paths():
-        cmd += ["--ro-bind", p, p]
+    # a runtime under /tmp (a checkout or a venv there) is bound after the sandbox's own /tmp,
+    # which would otherwise hide it (the runner's interpreter would not be found)
+    runtime = _runtime_paths()
+    under_tmp = [p for p in runtime if p == "/tmp" or p.startswith("/tmp/")]
+    for p in runtime:
+        if p not in under_tmp:
+            cmd += ["--ro-bind", p, p]
     cmd += ["--proc", "/proc", "--remount-ro", "/proc", "--dev", "/dev", "--remount-ro", "/dev",
-            "--size", str(limits.tmp_mb * mb), "--tmpfs", "/tmp",
-            "--size", str(limits.home_mb * mb), "--tmpfs", "/home/student",
+            "--size", str(limits.tmp_mb * mb), "--tmpfs", "/tmp"]
+    for p in under_tmp:
+        cmd += ["--ro-bind", p, p]
+    cmd += ["--size", str(limits.home_mb * mb), "--tmpfs", "/home/student",
             "--ro-bind", str(runner_dir), "/opt/ctgrade",
             "--ro-bind", str(exercise_dir), "/srv/exercise",
             "--chdir", "/home/student",
