@@ -14,12 +14,25 @@ import csv
 import json
 import os
 import tempfile
+import threading
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ctmodule.grading import release as _release
 from ctmodule.grading.safety import csv_cell, display_name
+
+#: CPython 3.11 keeps the AST constructor's recursion depth in state shared by the threads, so two
+#: threads parsing at once can fail with a spurious "SystemError: AST constructor recursion depth
+#: mismatch" (python/cpython#106905); the grader parses the test cases from several threads.
+_AST_LOCK = threading.Lock()
+
+
+def parse_python(source: str) -> ast.Module:
+    """``ast.parse(source)``, one thread at a time."""
+    with _AST_LOCK:
+        return ast.parse(source)
+
 
 # ---------------------------------------------------------------------------------------
 # the exercise: questions, test cases from the autograder zip
@@ -75,7 +88,7 @@ def _kwargs_of(decorator: ast.expr) -> dict:
 
 def parse_test_file(name: str, source: str) -> list[dict]:
     """Test cases of one otter test file (OK format or exception format)."""
-    tree = ast.parse(source)
+    tree = parse_python(source)
     qname = Path(name).stem
     if "OK_FORMAT = True" in source or "OK_FORMAT=True" in source:
         ns: dict = {}
@@ -430,7 +443,7 @@ _BUILTIN_NAMES = set(dir(__import__("builtins")))
 def _free_names(source: str) -> tuple[set[str], bool]:
     """Names ``source`` reads without defining them, and whether it asks for the whole namespace."""
     try:
-        tree = ast.parse(source)
+        tree = parse_python(source)
     except SyntaxError:
         return set(), False
     loaded, bound, whole = set(), set(), False
@@ -458,7 +471,7 @@ def names_used(cases: list[dict]) -> list[str]:
     names: set[str] = set()
     for case in cases:
         if case.get("format") == "exception":
-            tree = ast.parse(case["code"])
+            tree = parse_python(case["code"])
             for node in ast.walk(tree):
                 if isinstance(node, ast.FunctionDef) and node.name == case.get("function"):
                     for a in node.args.args:
