@@ -620,3 +620,22 @@ def test_a_leads_citations_and_italics_stay_marked_up():
                     '<span class="bibtex-citation">[A Title, 2011]</span> и это &lt;важно&gt;.')
     cut = slides._marked_html(slides._note_text(para)[:30])  # a cut text drops the mark it left open
     assert "\ue002" not in cut and "<em>" not in cut and cut.startswith("Его подзаголовок How")
+
+
+def test_a_deck_is_written_again_only_when_what_it_is_made_from_changed(tmp_path):
+    site = fake_site(tmp_path)
+    stem = CHAPTERS[0]
+    deck = slides.build_deck(ROOT, site, stem, book_title="The book")
+    first = deck.stat().st_mtime_ns
+    assert deck.read_text(encoding="utf-8").rstrip().endswith("-->")
+    assert slides.build_deck(ROOT, site, stem, book_title="The book") == deck
+    assert deck.stat().st_mtime_ns == first, "nothing changed: the deck is left as it is"
+    slides.build_deck(ROOT, site, stem, book_title="Another title")
+    assert deck.stat().st_mtime_ns != first and "Another title" in deck.read_text(encoding="utf-8")
+    second = deck.stat().st_mtime_ns
+    stamp = deck.read_text(encoding="utf-8").splitlines()[-1]
+    page = site / "chapters" / f"{stem}.html"
+    page.write_text(page.read_text(encoding="utf-8") + "\n<!-- rebuilt -->\n", encoding="utf-8")
+    slides.build_deck(ROOT, site, stem, book_title="Another title")
+    assert deck.stat().st_mtime_ns != second, "the page changed: the deck is written again"
+    assert deck.read_text(encoding="utf-8").splitlines()[-1] != stamp

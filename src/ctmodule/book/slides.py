@@ -837,18 +837,42 @@ def build_deck(root: Path, site: Path, stem: str, *, book_title: str = "",
                language: str = SOURCE_LANGUAGE) -> Path:
     """Write the deck of chapter ``stem`` from the built ``site`` (an edition's: its pages are in
     ``language``) into ``site/slides/``."""
-    outline = read_outline(root / CHAPTERS_DIR / f"{stem}.ipynb")
     page = site / CHAPTERS_DIR / f"{stem}.html"
     if not page.is_file():
         raise SlideError(f"{page}: the chapter's page is missing from the built site")
+    out = site / SLIDES_DIR / f"{stem}.html"
+    # a deck whose inputs have not changed is left as it is (a no-change build wrote every deck again)
+    stamp = DECK_STAMP.format(digest=_deck_digest(root, page, stem, book_title, language))
+    if out.is_file() and out.read_text(encoding="utf-8").endswith(stamp):
+        return out
+    outline = read_outline(root / CHAPTERS_DIR / f"{stem}.ipynb")
     chapter = read_page(page.read_text(encoding="utf-8"), stem, outline, load_quiz(root, stem, language),
                         where=str(page), lang=language)
-    out = site / SLIDES_DIR / f"{stem}.html"
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(".html.tmp")
-    tmp.write_text(deck_html(chapter, book_title=book_title, language=language), encoding="utf-8")
+    tmp.write_text(deck_html(chapter, book_title=book_title, language=language) + stamp, encoding="utf-8")
     tmp.replace(out)
     return out
+
+
+#: The last line of a deck: the digest of what it was made from.
+DECK_STAMP = "<!-- ctmodule deck inputs: {digest} -->\n"
+
+
+def _deck_digest(root: Path, page: Path, stem: str, book_title: str, language: str) -> str:
+    """A digest of everything a deck is made from: its built page, the chapter's notebook, its quiz
+    and the quiz's translations, the code catalog of ``language``, this module, the title and the
+    language."""
+    import hashlib
+
+    digest = hashlib.sha256(f"{book_title}\0{language}\0".encode())
+    files = [page, root / CHAPTERS_DIR / f"{stem}.ipynb", Path(__file__),
+             root / "locales" / language / "LC_MESSAGES" / "_code.po",
+             *sorted((root / "quizzes").glob(f"{stem}.*json")), root / "quizzes" / f"{stem}.json"]
+    for path in files:
+        digest.update(str(path.name).encode() + b"\0")
+        digest.update(path.read_bytes() if path.is_file() else b"-")
+    return digest.hexdigest()
 
 
 def chapter_title(root: Path, stem: str, lang: str = SOURCE_LANGUAGE) -> str:
