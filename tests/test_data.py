@@ -357,3 +357,16 @@ def test_russian_labels_use_the_terminology_list():
                 problems += [f"data/{table}.csv:{line}:{column}_ru: {p.term.en} -> {p.term.ru}"
                              for p in terminology.find_inconsistencies(str(english), str(russian), terms)]
     assert not problems, "\n".join(problems)
+
+
+def test_every_id_reference_is_a_row_identifier():
+    """``data.row_identifiers`` (the primary keys' values) is what the book and the prose check
+    take for the data's identifiers: every value of every ``*_id`` column is one."""
+    from ctmodule import data
+
+    ids = data.row_identifiers()
+    assert "website-blocking" in ids and len(ids) > 500
+    for name, frame in data.load_all().items():
+        for column in (c for c in frame.columns if c.endswith("_id")):
+            values = {p.strip() for v in frame[column].dropna() for p in str(v).split(";") if p.strip()}
+            assert values <= ids, (name, column, sorted(values - ids)[:5])

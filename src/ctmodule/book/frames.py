@@ -121,10 +121,9 @@ class Translations:
 
         suffix = f"_{lang}"
         tables = data.load_all()
-        self.ids = frozenset(
-            part.strip() for frame in tables.values() for column in frame.columns if column.endswith("_id")
-            for value in frame[column].dropna() for part in str(value).split(";")
-            if re.fullmatch(r"[a-z0-9]+(?:[-_][a-z0-9]+)+|[a-z]+\d+[a-z0-9]*", part.strip()))
+        # (the rows' identifiers that could not be read as a word: every *_id value is one of them)
+        self.ids = frozenset(i for i in data.row_identifiers()
+                             if re.fullmatch(r"[a-z0-9]+(?:[-_][a-z0-9]+)+|[a-z]+\d+[a-z0-9]*", i))
         for frame in tables.values():
             for column in frame.columns:
                 target = f"{column}{suffix}"

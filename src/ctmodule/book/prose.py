@@ -131,21 +131,11 @@ def known_names(root: str | Path | None = None) -> list[str]:
 def data_identifiers(root: Path) -> set[str]:
     """The identifiers of the data package's rows (each table's primary key: ``website-blocking``,
     ``ev-42``): the code and the tables name rows by them in every edition; they are not prose."""
-    import json
+    from ctmodule.data import row_identifiers
 
-    package = root / "data" / "datapackage.json"
-    if not package.is_file():
+    if not (root / "data" / "datapackage.json").is_file():
         return set()
-    found: set[str] = set()
-    for resource in json.loads(package.read_text(encoding="utf-8")).get("resources", []):
-        key = (resource.get("schema") or {}).get("primaryKey")
-        key = key[0] if isinstance(key, list) and len(key) == 1 else key  # a key of one field
-        path = root / "data" / str(resource.get("path", ""))
-        if not isinstance(key, str) or not path.is_file():
-            continue
-        with path.open(encoding="utf-8", newline="") as fh:
-            found.update(v.strip() for row in csv.DictReader(fh) if (v := row.get(key) or "").strip())
-    return found
+    return set(row_identifiers(root / "data"))
 
 
 def _names_pattern(names: Iterable[str]) -> re.Pattern | None:

@@ -70,6 +70,7 @@ from ctmodule.data.package import (
     reference_fields,
     resolve_data_dir,
     resource_names,
+    row_identifiers,
     table_col,
 )
 from ctmodule.data.refs import explode_refs, read_bib_keys, split_refs
@@ -80,6 +81,6 @@ __all__ = [
     "REQUIRED_IF", "SAME_AS", "SOURCE_COLUMNS", "WITHIN", "DataError", "Table", "check_precision", "cite",
     "citation_labels", "country_hint", "decode_utf8", "explode_refs",
     "fields_of", "format_location", "get_resource", "label", "label_column", "load", "load_all", "parse_partial_date",
-    "precision_fields", "primary_key", "read_bib_keys", "read_package", "read_table", "reference_fields",
+    "precision_fields", "primary_key", "read_bib_keys", "read_package", "read_table", "reference_fields", "row_identifiers",
     "resolve_data_dir", "resource_names", "sources_for", "split_refs", "surname", "table_col", "translated_name", "year_of",
 ]

@@ -271,6 +271,24 @@ def load(name: str, data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
     return df.copy()
 
 
+def row_identifiers(data_dir: str | os.PathLike | None = None) -> frozenset[str]:
+    """The identifiers of the package's rows: every value of each table's primary key (of one
+    field: ``website-blocking``, ``ev-42``). Every ``*_id`` reference names one of them."""
+    folder = resolve_data_dir(data_dir)
+    found: set[str] = set()
+    for resource in read_package(folder).get("resources", []):
+        key = primary_key(resource)
+        path = folder / str(resource.get("path", ""))
+        if len(key) != 1 or not path.is_file():
+            continue
+        table = read_table(path)
+        if key[0] not in table.header:
+            continue
+        at = table.header.index(key[0])
+        found.update(row[at].strip() for row in table.rows if at < len(row) and row[at].strip())
+    return frozenset(found)
+
+
 def load_all(data_dir: str | os.PathLike | None = None) -> dict[str, pd.DataFrame]:
     """Every table of the package: ``{name: DataFrame}`` in the order of ``datapackage.json``."""
     folder = resolve_data_dir(data_dir)
